@@ -546,10 +546,8 @@ out:
 
 int main(int argc, char **argv)
 {
-	if (argc < 2) {
-		fputs(main_help, stderr);
-		return DB_EXIT_USAGE;
-	}
+	if (argc < 2)
+		return usage_error("no command given (try 'daxbench --help')");
 	const char *cmd = argv[1];
 	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
 		fputs(main_help, stdout);

@@ -88,7 +88,7 @@ fail:
 
 int db_write_json_atomic(json_t *doc, const char *path, bool force, char *err, size_t errlen)
 {
-	char *text = json_dumps(doc, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+	char *text = json_dumps(doc, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
 	if (!text) {
 		snprintf(err, errlen, "%s: cannot encode JSON", path);
 		return -1;

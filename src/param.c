@@ -59,7 +59,7 @@ int db_parse_size(const char *s, int64_t *out, const char **err)
 		end++;
 		/* accept 4K, 4KB, 4KiB */
 		if (!strcasecmp(end, "iB"))
-			end += 3;
+			end += 2;
 		else if (!strcasecmp(end, "B"))
 			end += 1;
 	}

@@ -26,6 +26,10 @@
 
 #define DB_SKIP 1
 
+/* A measured loop: never inlined into its caller, never instrumented by the sanitizers (ASan's shadow
+ * writes would add page faults and cache misses that the loop does not make). */
+#define DB_KERNEL __attribute__((noinline, no_sanitize_address, no_sanitize_undefined))
+
 /* flags */
 #define DB_NEEDS_DIR	(1u << 0)	/* makes scratch files under the target directory */
 #define DB_THREADED	(1u << 1)	/* gets a 'threads' parameter; run() is called on each worker */
