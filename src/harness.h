@@ -41,6 +41,7 @@ struct db_point {
 struct db_options {
 	const char *dir;	/* target directory */
 	const char *events;
+	const char *device;	/* --device, probed and checked for signatures before any run */
 	const char *cpus;
 	int repeat, warmup;
 	bool quick;

@@ -62,6 +62,9 @@ static const char run_help[] =
 	"  -e, --events LIST     perf events by name, e.g. cycles,instructions,LLC-load-misses or any\n"
 	"                        name libpfm4 knows; page-faults, minor-faults, major-faults and\n"
 	"                        context-switches are always counted\n"
+	"  -D, --device DEV      a devdax (/dev/daxX.Y) or block device for the benchmarks that take one;\n"
+	"                        never opened unless named here\n"
+	"      --destroy-data    allow writing to a --device that holds a filesystem signature\n"
 	"  -o, --out FILE        result file (default results/<host>/<kernel>/<date>-<names>.json)\n"
 	"  -f, --force           replace an existing --out file\n"
 	"  -q, --quick           fewer repetitions and shorter minimum times\n"
@@ -77,8 +80,10 @@ static const char env_help[] =
 	"\nPrints the context a result file records: kernel, CPU, microcode, timing calibration, memory,\n"
 	"pmem regions, and for the target directory its filesystem, mount options, DAX state (statx),\n"
 	"whether MAP_SYNC maps, and libpmem2's store granularity. A probe file is made and removed.\n"
-	"\n  -d, --dir DIR   target directory (default as for 'run')\n"
-	"  -j, --json      the context as JSON\n"
+	"\n  -d, --dir DIR      target directory (default as for 'run')\n"
+	"  -D, --device DEV   also describe a devdax or block device: size, alignment, any filesystem\n"
+	"                     signature (libblkid), whether an aligned shared mapping works\n"
+	"  -j, --json         the context as JSON\n"
 	"  -h, --help      this text\n";
 
 static const char export_help[] =
@@ -227,6 +232,16 @@ static void print_context(json_t *ctx)
 		       json_string_value(json_object_get(t, "map_sync_reason")));
 		printf("granularity %s (libpmem2)\n", json_string_value(json_object_get(t, "pmem2_store_granularity")));
 	}
+	json_t *d = json_object_get(ctx, "device");
+	if (d)
+		printf("device      %s: %s, %lld bytes, align %lld, signature %s, mmap %s (%s)\n",
+		       json_string_value(json_object_get(d, "path")), json_string_value(json_object_get(d, "kind")),
+		       (long long)json_integer_value(json_object_get(d, "bytes")),
+		       (long long)json_integer_value(json_object_get(d, "align")),
+		       json_is_string(json_object_get(d, "signature")) ? json_string_value(json_object_get(d, "signature"))
+								       : "none",
+		       json_is_true(json_object_get(d, "mmap_ok")) ? "ok" : "failed",
+		       json_string_value(json_object_get(d, "mmap_reason")));
 	size_t i;
 	json_array_foreach(json_object_get(ctx, "warnings"), i, v)
 		printf("WARNING     %s\n", json_string_value(v));
@@ -236,16 +251,18 @@ static int cmd_env(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "dir", required_argument, NULL, 'd' },
+		{ "device", required_argument, NULL, 'D' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *dir = NULL;
+	const char *dir = NULL, *device = NULL;
 	bool as_json = false;
 	int c;
-	while ((c = getopt_long(argc, argv, "d:jh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:D:jh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': dir = optarg; break;
+		case 'D': device = optarg; break;
 		case 'j': as_json = true; break;
 		case 'h': fputs(env_help, stdout); return 0;
 		default: return DB_EXIT_USAGE;
@@ -263,6 +280,14 @@ static int cmd_env(int argc, char **argv)
 		return usage_error("%s", err);
 	json_t *ctx = db_env_context(target, scratch);
 	db_scratch_remove();
+	if (device) {
+		struct db_device d;
+		if (db_device_probe(device, &d, err, sizeof(err))) {
+			json_decref(ctx);
+			return usage_error("%s", err);
+		}
+		json_object_set_new(ctx, "device", db_device_json(&d));
+	}
 	if (as_json) {
 		json_dumpf(ctx, stdout, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
 		putchar('\n');
@@ -366,13 +391,14 @@ static int cmd_run(int argc, char **argv)
 		{ "cpus", required_argument, NULL, 'c' }, { "events", required_argument, NULL, 'e' },
 		{ "out", required_argument, NULL, 'o' }, { "force", no_argument, NULL, 'f' },
 		{ "quick", no_argument, NULL, 'q' }, { "help", no_argument, NULL, 'h' },
+		{ "device", required_argument, NULL, 'D' }, { "destroy-data", no_argument, NULL, 'X' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct db_options o = { .repeat = -1, .warmup = 1 };
 	const char *out = NULL, *sets[256];
 	int nsets = 0, c;
-	bool force = false;
-	while ((c = getopt_long(argc, argv, "d:s:r:w:c:e:o:fqh", opts, NULL)) != -1) {
+	bool force = false, destroy = false;
+	while ((c = getopt_long(argc, argv, "d:s:r:w:c:e:o:fqhD:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': o.dir = optarg; break;
 		case 's':
@@ -387,6 +413,8 @@ static int cmd_run(int argc, char **argv)
 		case 'o': out = optarg; break;
 		case 'f': force = true; break;
 		case 'q': o.quick = true; break;
+		case 'D': o.device = optarg; break;
+		case 'X': destroy = true; break;
 		case 'h': fputs(run_help, stdout); return 0;
 		default: return DB_EXIT_USAGE;
 		}
@@ -432,6 +460,19 @@ static int cmd_run(int argc, char **argv)
 		goto out;
 	}
 
+	struct db_device dev;
+	if (o.device) {
+		if (db_device_probe(o.device, &dev, err, sizeof(err))) {
+			usage_error("%s", err);
+			goto out;
+		}
+		if (dev.signature[0] && !destroy) {
+			usage_error("--device %s holds a %s signature: refusing to write to it without --destroy-data",
+				    o.device, dev.signature);
+			goto out;
+		}
+	}
+
 	char target[PATH_MAX], scratch[PATH_MAX], outpath[PATH_MAX];
 	bool is_default;
 	if (resolve_target(o.dir, target, sizeof(target), &is_default) || check_room(target))
@@ -463,6 +504,8 @@ static int cmd_run(int argc, char **argv)
 		goto out;
 	}
 	json_t *context = db_env_context(target, scratch);
+	if (o.device)
+		json_object_set_new(context, "device", db_device_json(&dev));
 	size_t wi;
 	json_t *w;
 	json_array_foreach(json_object_get(context, "warnings"), wi, w)

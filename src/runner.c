@@ -330,6 +330,7 @@ json_t *db_run_point(const struct db_point *pt, const struct db_options *o, cons
 	ctx.bench = b;
 	ctx.scratch = scratch;
 	ctx.target = target;
+	ctx.device = o->device;
 	ctx.quick = o->quick;
 	ctx.point = (struct db_point *)pt;
 	ctx.rec = &r;

@@ -86,6 +86,21 @@ group_usage() {
 	expect 2 "unknown benchmark 'nosuch'" -- $D list nosuch
 	expect 2 "unexpected argument" -- $D env extra
 
+	# --device: only devdax or block devices; one holding a filesystem needs --destroy-data
+	expect 2 "not a devdax or block device" -- $D "${R[@]}" timer --device /etc/hostname
+	expect 2 "--device /nonexistent-dev: No such file" -- $D "${R[@]}" timer --device /nonexistent-dev
+	truncate -s 32M "$work/fs.img"
+	if mkfs.ext4 -q -F "$work/fs.img" 2>/dev/null && loop=$(losetup -f --show "$work/fs.img" 2>/dev/null); then
+		expect 2 "holds a ext4 signature: refusing to write to it without --destroy-data" -- \
+			$D "${R[@]}" timer --set pairs=100 --device "$loop"
+		expect 0 "records written" -- $D "${R[@]}" timer --set pairs=100 --repeat 1 --device "$loop" \
+			--destroy-data --out "$work/dev.json"
+		eq "device in context" "$($DBQ "$work/dev.json" context.device.signature)" ext4
+		losetup -d "$loop"
+	else
+		skipped "--device signature check: no loop device here"
+	fi
+
 	# filesystems that refuse: read-only, and one with no room (needs root to mount tmpfs)
 	mkdir -p "$work/ro" "$work/full"
 	if mount -t tmpfs -o ro,size=4m tmpfs "$work/ro" 2>/dev/null; then

@@ -62,6 +62,7 @@ struct db_ctx {
 	const struct db_bench *bench;
 	const char *scratch;	/* per-run scratch directory; everything written goes below it */
 	const char *target;	/* the directory the user named (or the default target) */
+	const char *device;	/* --device (devdax or block), or NULL: only then may a bench open one */
 	int nthreads;
 	bool quick;		/* --quick: benches may shorten their minimum run time */
 	void *priv;		/* the bench's own state, set in setup */

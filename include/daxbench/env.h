@@ -21,6 +21,21 @@ struct db_target {
 	unsigned long long free_bytes;
 };
 
+/* A device named with --device: devdax (/dev/daxX.Y) or a block device. Never opened unless named. */
+struct db_device {
+	char path[4096];
+	char kind[16];		/* "devdax", "block" */
+	unsigned long long size;
+	unsigned long long align;	/* devdax mapping alignment (sysfs align), or 4096 */
+	char signature[64];	/* a filesystem or other signature libblkid found, "" when none */
+	bool mmap_ok;		/* a shared, align-sized mapping succeeded (and was aligned) */
+	char mmap_reason[160];
+};
+
+/* 0, or -1 with a one-line reason (no such device, not devdax/block, unreadable) */
+int db_device_probe(const char *path, struct db_device *d, char *err, size_t errlen);
+json_t *db_device_json(const struct db_device *d);
+
 /* Probe dir (writable; a probe file is made and removed there). 0, or -1 with a reason in err. */
 int db_target_probe(const char *dir, struct db_target *t, char *err, size_t errlen);
 

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# vm.sh GROUP -- the VM harness: bad input (usage), and a real boot of Debian 6.1 under TCG with
+# emulated pmem checking, from the JSON that comes back, what each target really is (boot).
+# Needs DAXBENCH and DBQ (ctest sets them) and the packages of scripts/install-deps --vm.
+set -u
+: "${DAXBENCH:?}" "${DBQ:?}" "${SRC:?}"
+VM="$SRC/scripts/vm/daxbench-vm"
+pass=0 fail=0
+work=$(mktemp -d /tmp/daxbench-vmtest.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+ok() { pass=$((pass + 1)); echo "ok   $*"; }
+bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+eq() { if [ "$2" == "$3" ]; then ok "$1 = $3"; else bad "$1 = '$2', want '$3'"; fi; }
+expect() {
+	local code=$1 pat=$2
+	shift 3
+	local err rc
+	err=$("$@" 2>&1 >/dev/null)
+	rc=$?
+	if [ "$rc" -eq "$code" ] && grep -qE -- "$pat" <<<"$err"; then ok "$* -> $rc"; else bad "$* -> exit $rc, stderr: $err"; fi
+}
+
+group_usage() {
+	out=$("$VM" --help); [ $? -eq 0 ] && grep -q "usage: daxbench-vm" <<<"$out" && ok "--help" || bad "--help"
+	expect 2 "unknown option '--bogus'" -- "$VM" --bogus
+	expect 2 "unknown target 'nvme'" -- "$VM" --target nvme
+	expect 2 "--accel: 'xen' is not" -- "$VM" --accel xen
+	expect 2 "pmem-size 8G is larger than --mem 6G allows \\(at most 3072M" -- "$VM" --pmem-size 8G --mem 6G
+	expect 2 "--mem 2G: at least 4G" -- "$VM" --mem 2G
+	expect 2 "--pmem-size: 'lots' is not a size" -- "$VM" --pmem-size lots
+	expect 2 "not found: build first" -- "$VM" --daxbench /nonexistent/daxbench
+	expect 2 "unknown kernel '9.99': Debian offers these series: .*6\\.1" -- "$VM" --kernel 9.99 --daxbench "$DAXBENCH"
+	expect 2 "give its modules with --modules" -- "$VM" --kernel /etc/hostname --daxbench "$DAXBENCH"
+}
+
+group_boot() {
+	"$VM" --kernel 6.1 --target all --accel tcg --daxbench "$DAXBENCH" --out "$work" \
+		selftest --set values=5 --repeat 1 >"$work/log" 2>&1
+	eq "daxbench-vm exit" $? 0 || cat "$work/log"
+	local rel
+	rel=$(ls "$work" | sed -n 's/-fsdax-ext4-env.json$//p')
+	case $rel in 6.1.*) ok "guest kernel $rel" ;; *) bad "guest kernel '$rel'"; cat "$work/log"; return ;; esac
+	for t in fsdax-ext4 fsdax-xfs pagecache-ext4 devdax; do
+		local e="$work/$rel-$t-env.json" r="$work/$rel-$t.json"
+		eq "$t: result status" "$($DBQ "$r" records.0.status)" ok
+		eq "$t: context.vm.vm" "$($DBQ "$r" context.vm.vm)" true
+		eq "$t: context.vm.accel" "$($DBQ "$r" context.vm.accel)" tcg
+		eq "$t: context.vm.target" "$($DBQ "$r" context.vm.target)" "$t"
+		eq "$t: pmem kind" "$($DBQ "$r" context.pmem.kind)" "emulated: memmap"
+		eq "$t: guest kernel in context" "$($DBQ "$r" context.kernel.release)" "$rel"
+		case $t in
+		fsdax-*)
+			eq "$t: fs" "$($DBQ "$e" target.fs)" "${t#fsdax-}"
+			eq "$t: a file is DAX (statx)" "$($DBQ "$e" target.dax)" true
+			eq "$t: MAP_SYNC maps" "$($DBQ "$e" target.map_sync)" true
+			eq "$t: libpmem2 granularity" "$($DBQ "$e" target.pmem2_store_granularity)" cache_line ;;
+		pagecache-ext4)
+			eq "$t: not DAX" "$($DBQ "$e" target.dax)" false
+			grep -q '^EOPNOTSUPP' <<<"$($DBQ "$e" target.map_sync_reason)" && ok "$t: MAP_SYNC refused with EOPNOTSUPP" ||
+				bad "$t: map_sync_reason $($DBQ "$e" target.map_sync_reason)" ;;
+		devdax)
+			eq "$t: device kind" "$($DBQ "$e" device.kind)" devdax
+			eq "$t: device align" "$($DBQ "$e" device.align)" 2097152
+			eq "$t: 2 MiB-aligned mapping of /dev/dax0.0" "$($DBQ "$e" device.mmap_ok)" true ;;
+		esac
+	done
+}
+
+case ${1:-} in
+usage) group_usage ;;
+boot) group_boot ;;
+*) echo "usage: vm.sh usage|boot"; exit 2 ;;
+esac
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
