@@ -169,6 +169,14 @@ out:
 	pmem2_config_delete(&cfg);
 }
 
+int db_fd_is_dax(int fd)
+{
+	struct statx sx;
+	if (statx(fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS, &sx) || !(sx.stx_attributes_mask & STATX_ATTR_DAX))
+		return -1;
+	return (sx.stx_attributes & STATX_ATTR_DAX) ? 1 : 0;
+}
+
 int db_target_probe(const char *dir, struct db_target *t, char *err, size_t errlen)
 {
 	struct stat st;

@@ -144,6 +144,11 @@ void db_measure_end(struct db_worker *w, uint64_t ops)
 		w->st->ops += ops;
 }
 
+bool db_in_warmup(const struct db_worker *w)
+{
+	return w->st->warm;
+}
+
 bool db_stop_requested(void)
 {
 	return db_signal_seen != 0;
@@ -165,6 +170,18 @@ void db_observe_num(struct db_ctx *ctx, const char *key, double value)
 {
 	pthread_mutex_lock(&ctx->rec->lock);
 	json_object_set_new(ctx->rec->observed, key, isfinite(value) ? json_real(value) : json_null());
+	pthread_mutex_unlock(&ctx->rec->lock);
+}
+
+void db_observe_append(struct db_ctx *ctx, const char *key, double value)
+{
+	pthread_mutex_lock(&ctx->rec->lock);
+	json_t *a = json_object_get(ctx->rec->observed, key);
+	if (!json_is_array(a)) {
+		a = json_array();
+		json_object_set_new(ctx->rec->observed, key, a);
+	}
+	json_array_append_new(a, isfinite(value) ? json_real(value) : json_null());
 	pthread_mutex_unlock(&ctx->rec->lock);
 }
 

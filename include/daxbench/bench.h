@@ -96,12 +96,17 @@ void db_sample_ticks(struct db_worker *w, int metric, uint64_t t0, uint64_t t1, 
 void db_measure_begin(struct db_worker *w);
 void db_measure_end(struct db_worker *w, uint64_t ops);
 
+/* this repetition is a warm-up: its samples and counts will be dropped */
+bool db_in_warmup(const struct db_worker *w);
+
 /* Ctrl-C or SIGTERM arrived: long loops should return early */
 bool db_stop_requested(void);
 
 /* a fact observed while measuring, written under the record's "observed" object */
 void db_observe_str(struct db_ctx *ctx, const char *key, const char *value);
 void db_observe_num(struct db_ctx *ctx, const char *key, double value);
+/* append to the array observed[key]: a series in the order it was measured */
+void db_observe_append(struct db_ctx *ctx, const char *key, double value);
 
 /* Wait for all workers of this point (a pthread barrier). */
 void db_barrier(struct db_worker *w);

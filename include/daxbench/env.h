@@ -42,6 +42,9 @@ int db_target_probe(const char *dir, struct db_target *t, char *err, size_t errl
 /* First mounted, writable DAX filesystem in /proc/self/mountinfo; 0 and its path, or -1. */
 int db_find_dax_mount(char *out, size_t len);
 
+/* statx STATX_ATTR_DAX of an open file: 1 DAX, 0 not, -1 unknown (kernel does not say) */
+int db_fd_is_dax(int fd);
+
 /* Full context for a run. scratch is a writable directory on the target. */
 json_t *db_env_context(const char *target, const char *scratch);
 
