@@ -43,7 +43,7 @@ static const char *const ops[] = {
 static const char *const patterns[] = { "seq", "random", "stride", NULL };
 static const char *const states[] = { "hot", "cold", NULL };
 static const char *const fences[] = { "line", "op", "bytes", "none", NULL };
-static const char *const targets[] = { "file", "devdax", "anon", NULL };
+static const char *const targets[] = { "auto", "file", "devdax", "anon", NULL };
 
 static const struct db_param persist_params[] = {
 	{ .name = "op", .type = DB_PT_ENUM, .def = "store+clwb", .choices = ops,
@@ -62,8 +62,8 @@ static const struct db_param persist_params[] = {
 	  .help = "SFENCE after every line, every op, every fence_bytes, or never" },
 	{ .name = "fence_bytes", .type = DB_PT_SIZE, .def = "256", .min = 64, .max = 64 << 20,
 	  .help = "fence interval for fence=bytes" },
-	{ .name = "target", .type = DB_PT_ENUM, .def = "file", .choices = targets,
-	  .help = "a shared file in --dir, the --device devdax, or DRAM (anon: a memfd)" },
+	{ .name = "target", .type = DB_PT_ENUM, .def = "auto", .choices = targets,
+	  .help = "file in --dir, the --device devdax, DRAM (anon: a memfd); auto: devdax if --device" },
 	{ .name = "duration_ms", .type = DB_PT_INT, .def = "100", .min = 10, .max = 3600000,
 	  .help = "bandwidth phase length per repetition" },
 	{ .name = "lat_ops", .type = DB_PT_INT, .def = "1000", .min = 0, .max = 10000000,
@@ -197,6 +197,7 @@ static int setup_map(struct db_ctx *ctx, struct persist *s, const char *target, 
 {
 	bool durable = false;
 	char why[160] = "";
+	size_t map_len = total;
 	s->fd = -1;
 	if (!strcmp(target, "anon")) {
 		/* a memfd, not pmem2_source_from_anon: libpmem2 treats anonymous memory as byte-granular and
@@ -216,8 +217,10 @@ static int setup_map(struct db_ctx *ctx, struct persist *s, const char *target, 
 			return db_fail(ctx, "%s", err);
 		if (strcmp(d.kind, "devdax"))
 			return db_skip(ctx, "target=devdax: %s is a %s device, not devdax", ctx->device, d.kind);
-		if (total > d.size)
-			return db_skip(ctx, "target=devdax: needs %zu bytes, %s has %llu", total, ctx->device, d.size);
+		/* a devdax mapping is a whole number of its alignment (2 MiB, 1 GiB) */
+		map_len = (total + d.align - 1) / d.align * d.align;
+		if (map_len > d.size)
+			return db_skip(ctx, "target=devdax: needs %zu bytes, %s has %llu", map_len, ctx->device, d.size);
 		s->fd = open(ctx->device, O_RDWR | O_CLOEXEC);
 		if (s->fd < 0 || pmem2_source_from_fd(&s->src, s->fd))
 			return db_fail(ctx, "%s: %s", ctx->device, s->fd < 0 ? strerror(errno) : pmem2_errormsg());
@@ -245,7 +248,7 @@ static int setup_map(struct db_ctx *ctx, struct persist *s, const char *target, 
 	if (pmem2_config_new(&s->cfg) ||
 	    pmem2_config_set_required_store_granularity(s->cfg, PMEM2_GRANULARITY_PAGE))
 		return db_fail(ctx, "pmem2_config: %s", pmem2_errormsg());
-	pmem2_config_set_length(s->cfg, total);
+	pmem2_config_set_length(s->cfg, map_len);
 	/* off pmem, make libpmem2 flush with instructions rather than msync, as the kernels do */
 	const char *old = getenv("PMEM2_FORCE_GRANULARITY");
 	char *saved = old ? strdup(old) : NULL;
@@ -332,7 +335,11 @@ static int persist_setup(struct db_ctx *ctx)
 
 	size_t per_thread = (s->region + 4095) & ~(size_t)4095;
 	size_t total = per_thread * (size_t)ctx->nthreads;
-	if ((rc = setup_map(ctx, s, db_str(ctx, "target"), total)))
+	const char *target = db_str(ctx, "target");
+	if (!strcmp(target, "auto"))
+		target = ctx->device ? "devdax" : "file";
+	db_observe_str(ctx, "target", target);
+	if ((rc = setup_map(ctx, s, target, total)))
 		return rc;
 	s->thread_bw = calloc(ctx->nthreads, sizeof(double));
 	s->srcbuf = calloc(ctx->nthreads, sizeof(char *));

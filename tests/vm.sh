@@ -35,7 +35,8 @@ group_usage() {
 
 group_boot() {
 	"$VM" --kernel 6.1 --target all --accel tcg --daxbench "$DAXBENCH" --out "$work" \
-		selftest --set values=5 --repeat 1 >"$work/log" 2>&1
+		selftest persist --set values=5 --set op=store+clwb,nt-ymm --set size=256 --set region=1M \
+		--set duration_ms=20 --set lat_ops=20 --repeat 1 >"$work/log" 2>&1
 	eq "daxbench-vm exit" $? 0 || cat "$work/log"
 	local rel
 	rel=$(ls "$work" | sed -n 's/-fsdax-ext4-env.json$//p')
@@ -48,6 +49,16 @@ group_boot() {
 		eq "$t: context.vm.target" "$($DBQ "$r" context.vm.target)" "$t"
 		eq "$t: pmem kind" "$($DBQ "$r" context.pmem.kind)" "emulated: memmap"
 		eq "$t: guest kernel in context" "$($DBQ "$r" context.kernel.release)" "$rel"
+		# persist ran on the real thing: a DAX file, or the devdax itself
+		for i in 1 2; do
+			eq "$t: persist $($DBQ "$r" records.$i.params.op) status" "$($DBQ "$r" records.$i.status)" ok
+			v=$($DBQ "$r" records.$i.metrics.latency_ns.median)
+			awk -v v="$v" 'BEGIN { exit !(v + 0 > 0) }' && ok "$t: persist latency $v ns > 0" || bad "$t: persist latency '$v'"
+		done
+		case $t in
+		fsdax-*|devdax) eq "$t: persist durable" "$($DBQ "$r" records.1.observed.durable)" yes ;;
+		*) eq "$t: persist not durable" "$($DBQ "$r" records.1.observed.durable)" no ;;
+		esac
 		case $t in
 		fsdax-*)
 			eq "$t: fs" "$($DBQ "$e" target.fs)" "${t#fsdax-}"
