@@ -51,9 +51,20 @@ static const char *suite_dirs(int i)
 
 int db_suite_path(const char *name, char *out, size_t len)
 {
-	if (strchr(name, '/') || strstr(name, ".suite")) {
+	if (strchr(name, '/')) {
 		snprintf(out, len, "%s", name);
 		return access(out, R_OK);
+	}
+	/* "persist.suite" names the suite where "persist" would be the benchmark */
+	char base[256];
+	size_t n = strlen(name);
+	if (n > 6 && !strcmp(name + n - 6, ".suite")) {
+		if (!access(name, R_OK)) {
+			snprintf(out, len, "%s", name);
+			return 0;
+		}
+		snprintf(base, sizeof(base), "%.*s", (int)(n - 6), name);
+		name = base;
 	}
 	for (int i = 0; i < 3; i++) {
 		const char *d = suite_dirs(i);
@@ -196,7 +207,10 @@ static int add_suite(const char *path, struct db_job **jobs, int *njobs, char *e
 int db_jobs_add_name(const char *name, struct db_job **jobs, int *njobs, char *err, size_t errlen)
 {
 	const struct db_bench *b = db_bench_find(name);
+	char path[PATH_MAX];
 	if (b) {
+		if (!db_suite_path(name, path, sizeof(path)))
+			fprintf(stderr, "daxbench: note: '%s' is the benchmark; the suite is '%s.suite'\n", name, name);
 		struct db_job *j = jobs_grow(jobs, njobs);
 		if (!j || job_init(j, b)) {
 			snprintf(err, errlen, "out of memory");
@@ -204,7 +218,6 @@ int db_jobs_add_name(const char *name, struct db_job **jobs, int *njobs, char *e
 		}
 		return 0;
 	}
-	char path[PATH_MAX];
 	if (db_suite_path(name, path, sizeof(path))) {
 		snprintf(err, errlen, "unknown benchmark or suite '%s' (see 'daxbench list')", name);
 		return -1;

@@ -1,0 +1,34 @@
+/* procfs.h -- facts the kernel publishes: smaps of a mapping, meminfo, slabinfo, tracepoints */
+#ifndef DAXBENCH_PROCFS_H
+#define DAXBENCH_PROCFS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* kB value of FIELD ("FilePmdMapped", "AnonHugePages", "Rss", ...) in /proc/self/smaps for the
+ * mapping that contains addr; -1 when absent or unreadable */
+long db_smaps_kb(const void *addr, const char *field);
+
+/* kB value of a /proc/meminfo line ("PageTables"); -1 when absent */
+long db_meminfo_kb(const char *field);
+
+/* active objects and object size of a slab cache in /proc/slabinfo ("radix_tree_node"); -1 when
+ * unreadable (it needs root) */
+int db_slab_objects(const char *cache, long *active, long *objsize);
+
+/* the THP mode in brackets of /sys/kernel/mm/transparent_hugepage/FILE ("enabled", "shmem_enabled") */
+void db_thp_mode(const char *file, char *out, size_t len);
+
+/* A tracepoint counter: enable SUBSYS/EVENT and clear the trace buffer; later count the lines of
+ * that event whose text contains each of match[] (NULL-terminated), then disable it again.
+ * db_trace_begin returns 0, or -1 with a reason (no tracefs, not permitted). */
+struct db_trace {
+	char dir[256];		/* tracefs mount */
+	char event[128];	/* "fs_dax/dax_pmd_fault_done" */
+	bool on;
+};
+int db_trace_begin(struct db_trace *t, const char *event, char *why, size_t len);
+void db_trace_count(struct db_trace *t, const char *const *match, long *counts);
+void db_trace_end(struct db_trace *t);
+
+#endif
