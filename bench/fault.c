@@ -45,11 +45,11 @@
 #define SZ_2M (2ul << 20)
 
 enum { M_FAULT, M_PER_FAULT, M_RATE, M_AGG_RATE };
-enum map { FM_SHARED, FM_PRIVATE, FM_DEVDAX, FM_ANON, FM_SHMEM };
+enum map { FM_SHARED, FM_PRIVATE, FM_DEVDAX, FM_ANON, FM_SHMEM, FM_AUTO };
 enum kind { K_READ, K_READ_HOLE, K_WRITE_ALLOC, K_WRITE_PREALLOC, K_WRITE, K_READ_THEN_WRITE, K_REWRITE_SYNC,
 	    K_POPULATE, K_HOLE_THEN_WRITE };
 
-static const char *const maps[] = { "shared", "private", "devdax", "anon", "shmem", NULL };
+static const char *const maps[] = { "shared", "private", "devdax", "anon", "shmem", "auto", NULL };
 static const char *const kinds[] = { "read", "read-hole", "write-alloc", "write-prealloc", "write",
 				     "read-then-write", "rewrite-after-sync", "populate", "hole-then-write", NULL };
 static const char *const pages[] = { "4K", "2M", NULL };
@@ -57,8 +57,9 @@ static const char *const mms[] = { "one", "separate", NULL };
 static const char *const caches[] = { "warm", "cold", NULL };
 
 static const struct db_param fault_params[] = {
-	{ .name = "map", .type = DB_PT_ENUM, .def = "shared", .choices = maps,
-	  .help = "shared/private file in --dir (DAX on a DAX mount), --device devdax, anon, shmem (memfd)" },
+	{ .name = "map", .type = DB_PT_ENUM, .def = "auto", .choices = maps,
+	  .help = "shared/private file in --dir (DAX on a DAX mount), --device devdax, anon, shmem (memfd); "
+		  "auto: devdax with --device, else shared" },
 	{ .name = "kind", .type = DB_PT_ENUM, .def = "write", .choices = kinds, .help = "what the first touch finds" },
 	{ .name = "page", .type = DB_PT_ENUM, .def = "4K", .choices = pages,
 	  .help = "fault size asked for; the size obtained is measured" },
@@ -107,7 +108,7 @@ static bool is_write_kind(enum kind k)
 
 static int fault_check(struct db_ctx *ctx, struct fault *f)
 {
-	const char *k = db_str(ctx, "kind"), *m = db_str(ctx, "map");
+	const char *k = db_str(ctx, "kind"), *m = maps[f->map];
 	if (f->map == FM_ANON && f->kind != K_READ && f->kind != K_WRITE && f->kind != K_READ_THEN_WRITE &&
 	    f->kind != K_POPULATE && f->kind != K_HOLE_THEN_WRITE)
 		return db_skip(ctx, "kind=%s needs a file: anonymous memory has no holes, extents or writeback", k);
@@ -240,6 +241,9 @@ static int fault_setup(struct db_ctx *ctx)
 	ctx->priv = f;
 	f->fd = -1;
 	f->map = (enum map)db_int(ctx, "map");
+	if (f->map == FM_AUTO)
+		f->map = ctx->device ? FM_DEVDAX : FM_SHARED;
+	db_observe_str(ctx, "map", maps[f->map]);
 	f->kind = (enum kind)db_int(ctx, "kind");
 	f->huge = !strcmp(db_str(ctx, "page"), "2M");
 	f->separate = !strcmp(db_str(ctx, "mm"), "separate");
@@ -478,7 +482,7 @@ static void fault_teardown(struct db_ctx *ctx)
 		if (f->huge && f->kind != K_POPULATE && per2m > 1.5) {
 			db_observe_str(ctx, "fallback", "yes");
 			fprintf(stderr, "daxbench: WARNING: fault map=%s kind=%s page=2M got 4 KiB faults: %s\n",
-				db_str(ctx, "map"), db_str(ctx, "kind"), v);
+				maps[f->map], db_str(ctx, "kind"), v);
 		}
 		db_observe_num(ctx, "smaps_pmd_mapped_kb", (double)f->smaps_pmd_kb);
 		db_observe_str(ctx, "smaps_field", f->smaps_field);

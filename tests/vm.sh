@@ -35,8 +35,7 @@ group_usage() {
 
 group_boot() {
 	"$VM" --kernel 6.1 --target all --accel tcg --daxbench "$DAXBENCH" --out "$work" \
-		selftest persist --set values=5 --set op=store+clwb,nt-ymm --set size=256 --set region=1M \
-		--set duration_ms=20 --set lat_ops=20 --repeat 1 >"$work/log" 2>&1
+		"$SRC/tests/vm.suite" --repeat 1 >"$work/log" 2>&1
 	eq "daxbench-vm exit" $? 0 || cat "$work/log"
 	local rel
 	rel=$(ls "$work" | sed -n 's/-fsdax-ext4-env.json$//p')
@@ -58,6 +57,28 @@ group_boot() {
 		case $t in
 		fsdax-*|devdax) eq "$t: persist durable" "$($DBQ "$r" records.1.observed.durable)" yes ;;
 		*) eq "$t: persist not durable" "$($DBQ "$r" records.1.observed.durable)" no ;;
+		esac
+		# fault: DAX 4K write faults one per page; 2M faults obtained as PMD (devdax, fsdax)
+		if [ "$t" == devdax ]; then
+			# a 2 MiB-aligned devdax only takes 2 MiB faults: 4K is refused, with the reason
+			eq "$t: fault 4K status" "$($DBQ "$r" records.3.status)" skipped
+			grep -q "alignment" <<<"$($DBQ "$r" records.3.reason)" && ok "$t: 4K refused: alignment" ||
+				bad "$t: 4K reason: $($DBQ "$r" records.3.reason)"
+		else
+			eq "$t: fault 4K status" "$($DBQ "$r" records.3.status)" ok
+			eq "$t: fault 4K write faults per page" "$($DBQ "$r" records.3.observed.faults_per_4k_page)" 1
+		fi
+		v=$($DBQ "$r" records.4.observed.fault_size_obtained)
+		case $t in
+		fsdax-*|devdax) grep -q '^2M (PMD)' <<<"$v" && ok "$t: 2M faults are PMD: $v" || bad "$t: 2M faults: $v" ;;
+		esac
+		case $t in
+		fsdax-*)
+			n=$($DBQ "$r" records.4.observed.dax_pmd_fault_nopage)
+			awk -v n="$n" 'BEGIN { exit !(n > 0) }' && ok "$t: fs_dax:dax_pmd_fault_done NOPAGE x$n" ||
+				bad "$t: tracepoint: $($DBQ "$r" records.4.observed.tracepoint) nopage='$n'"
+			eq "$t: fault backing" "$($DBQ "$r" records.3.observed.backing)" "DAX file" ;;
+		devdax) eq "$t: fault backing" "$($DBQ "$r" records.4.observed.backing)" devdax ;;
 		esac
 		case $t in
 		fsdax-*)
