@@ -99,6 +99,16 @@ eq "fault-loop exit" $? 0
 v=$($DBQ "$res/loop.json" records.0.metrics.touch_ns_per_fault.median)
 awk -v v="$v" 'BEGIN { exit !(v > 0) }' && ok "fault-loop touch ns per fault $v" || bad "fault-loop: '$v'"
 rm -f "$disk"/../*.json
+# the figures render from the exported CSV
+if [ -n "${SRC:-}" ] && command -v gnuplot >/dev/null; then
+	"$SRC/scripts/plot" "$res/anon.json" "$res/fig" 2>"$res/plot.err"
+	eq "scripts/plot exit" $? 0
+	for f in cost quantiles; do
+		for e in png svg; do
+			[ -s "$res/fig/anon-fault-$f.$e" ] && ok "figure $f.$e written" || bad "figure $f.$e missing: $(cat "$res/plot.err")"
+		done
+	done
+fi
 eq "scratch removed" "$(find "$disk" "$shm" -mindepth 1 | wc -l)" 0
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
