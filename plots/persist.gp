@@ -1,6 +1,6 @@
 # persist.gp -- persist-instruction figures from a daxbench CSV export (scripts/plot makes one).
 #   gnuplot -e "csv='persist.csv'; out='dir/persist'; label='host, cpu, kernel'" plots/persist.gp
-# Figures: bandwidth vs size per op (fence=op, hot, seq, 1 thread, region >= 256 MiB); latency median and
+# Figures: bandwidth vs size per op (fence=op, hot, seq, 1 thread, region >= 16 MiB); latency median and
 # p99 vs size; hot vs cold latency. Each point is one record's own statistic: nothing is averaged,
 # interpolated or smoothed here.
 if (!exists("label")) label = ""
@@ -18,7 +18,7 @@ ops = "store store+clflush store+clflushopt store+clwb movnti movntdq nt-ymm nt-
 is(c, v) = strcol(c) eq v
 curve(o, m, st) = is("bench", "persist") && is("status", "ok") && is("op", o) && is("metric", m) && \
     is("state", st) && is("pattern", "seq") && is("fence", "op") && column("threads") == 1 && \
-    column("region") >= 268435456
+    column("region") >= 16777216
 
 # bandwidth and latency series, one block per op
 nblocks = 0
@@ -49,7 +49,7 @@ do for [fmt in "pngcairo svg"] {
 
   if (nbw > 0) {
     set output out."-bandwidth".ext
-    set title "persist bandwidth vs size (SFENCE per op, hot, sequential, 1 thread, region >= 256 MiB)\n".label
+    set title "persist bandwidth vs size (SFENCE per op, hot, sequential, 1 thread, region >= 16 MiB)\n".label
     set ylabel "GB/s (median of repetitions)"
     set logscale y 10
     plot for [i = 0:nbw - 1] $BW index i using 1:2 with linespoints lw 1.5 title columnheader(1)

@@ -62,6 +62,8 @@ void db_suite_list(FILE *out);
 json_t *db_run_point(const struct db_point *pt, const struct db_options *o, const char *scratch,
 		     const char *target, const struct db_pinplan *plan, int *status);
 json_t *db_point_params(const struct db_point *pt);
+/* append to records the derived fit records of b over records[first..] */
+void db_derive_fits(const struct db_bench *b, json_t *records, size_t first);
 
 /* scratch.c: per-run scratch directory, signals */
 int db_scratch_create(const char *dir, char *out, size_t len, char *err, size_t errlen);
@@ -78,5 +80,9 @@ void db_print_record(FILE *out, json_t *rec);
 int db_export_csv(json_t *doc, FILE *out);
 json_t *db_load_results(const char *path, char *err, size_t errlen);
 int db_mkdir_p(const char *path);
+
+/* compare.c, report.c */
+int db_compare(const char *base, const char *new, double threshold, const char *format, FILE *out);
+int db_report(int nin, char **inputs, const char *outdir);
 
 #endif

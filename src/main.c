@@ -42,9 +42,29 @@ static const char main_help[] =
 	"  env [--dir DIR]      the context a result would record, for a target directory\n"
 	"  run NAME...          run benchmarks or suites (e.g. 'daxbench run quick')\n"
 	"  export --csv FILE    flatten a result file to CSV\n"
+	"  compare BASE NEW     regressions and improvements between results (files or directories)\n"
+	"  report RESULTS...    Markdown/HTML pages with tables and figures, side by side\n"
 	"\n"
 	"'daxbench <command> --help' describes each command. Exit status: 0 ok, 1 a benchmark\n"
-	"failed, 2 bad usage, 130 interrupted.\n";
+	"failed, 2 bad usage, 3 compare found regressions, 130 interrupted.\n";
+
+static const char compare_help[] =
+	"usage: daxbench compare BASE NEW [--threshold PCT] [--format text|markdown|json]\n"
+	"\nBASE and NEW are result files or directories of them (searched recursively; the files of a side\n"
+	"pool as runs). Records match on benchmark and full parameter set. Per metric: mean +- stddev of\n"
+	"the per-repetition medians, %change, coefficient of variation, and significance: Welch's t-test\n"
+	"on the runs' means (Benjamini-Hochberg over all metrics, q = 0.01) when both sides have >= 3\n"
+	"runs, else lkp's range separation of the"
+	"per-repetition medians. A change is flagged only when significant and beyond the threshold\n"
+	"(default 5%), in the direction the metric declares worse. Exit 0: nothing flagged; 3: regressions.\n"
+	"\n  -t, --threshold PCT   smallest change worth flagging (default 5)\n"
+	"  -F, --format FMT      text (default), markdown or json\n";
+
+static const char report_help[] =
+	"usage: daxbench report RESULTS... --out DIR\n"
+	"\nFor each benchmark family in the result files: DIR/<family>.md and .html with the key metric per\n"
+	"parameter set and input side by side, and the family's gnuplot figures (PNG and SVG) for each\n"
+	"input; DIR/index.md lists the inputs and their labels (host, CPU, kernel, VM target).\n";
 
 static const char run_help[] =
 	"usage: daxbench run NAME... [options]\n"
@@ -536,6 +556,7 @@ static int cmd_run(int argc, char **argv)
 		struct db_job *j = &jobs[k];
 		int *idx = calloc(j->nparams ? j->nparams : 1, sizeof(int));
 		struct db_point pt = { j, idx };
+		size_t first = json_array_size(records);
 		for (long p = 0; idx && p < j->npoints && !db_signal_seen; p++, done++) {
 			/* odometer: the first parameter varies slowest */
 			long rem = p;
@@ -565,6 +586,14 @@ static int cmd_run(int argc, char **argv)
 			json_array_append_new(records, rec);
 		}
 		free(idx);
+		if ((j->bench->fits || j->bench->derive) && !db_signal_seen) {
+			size_t before = json_array_size(records);
+			db_derive_fits(j->bench, records, first);
+			if (j->bench->derive)
+				j->bench->derive(records, first);
+			for (size_t i = before; i < json_array_size(records); i++)
+				db_print_record(stdout, json_array_get(records, i));
+		}
 	}
 	if (isatty(2))
 		fputs("\r\033[K", stderr);
@@ -585,6 +614,63 @@ out:
 	db_pin_plan_free(&plan);
 	db_jobs_free(jobs, njobs);
 	return rc;
+}
+
+static int cmd_compare(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "threshold", required_argument, NULL, 't' },
+		{ "format", required_argument, NULL, 'F' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	double threshold = 5;
+	const char *format = "text";
+	int c;
+	while ((c = getopt_long(argc, argv, "t:F:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 't': {
+			char *end;
+			threshold = strtod(optarg, &end);
+			if (end == optarg || *end || threshold < 0 || threshold > 1000)
+				return usage_error("--threshold: '%s' is not a percentage in [0, 1000]", optarg);
+			break;
+		}
+		case 'F':
+			format = optarg;
+			if (strcmp(format, "text") && strcmp(format, "markdown") && strcmp(format, "json"))
+				return usage_error("--format: '%s' is not text, markdown or json", optarg);
+			break;
+		case 'h': fputs(compare_help, stdout); return 0;
+		default: return DB_EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 2)
+		return usage_error("compare: give BASE and NEW (files or directories of results)");
+	return db_compare(argv[optind], argv[optind + 1], threshold, format, stdout);
+}
+
+static int cmd_report(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "out", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *out = NULL;
+	int c;
+	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o': out = optarg; break;
+		case 'h': fputs(report_help, stdout); return 0;
+		default: return DB_EXIT_USAGE;
+		}
+	}
+	if (!out)
+		return usage_error("report: --out DIR is required");
+	if (optind >= argc)
+		return usage_error("report: name one or more result files");
+	return db_report(argc - optind, argv + optind, out);
 }
 
 int main(int argc, char **argv)
@@ -610,5 +696,9 @@ int main(int argc, char **argv)
 		return cmd_run(argc, argv);
 	if (!strcmp(cmd, "export"))
 		return cmd_export(argc, argv);
+	if (!strcmp(cmd, "compare"))
+		return cmd_compare(argc, argv);
+	if (!strcmp(cmd, "report"))
+		return cmd_report(argc, argv);
 	return usage_error("unknown command '%s' (try 'daxbench --help')", cmd);
 }

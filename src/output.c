@@ -145,7 +145,25 @@ void db_print_record(FILE *out, json_t *rec)
 			off += snprintf(line + off, sizeof(line) - off, " %s=%s", key, b);
 	}
 	const char *status = json_string_value(json_object_get(rec, "status"));
-	fprintf(out, "%s  [%s]\n", line, status);
+	json_t *fit = json_object_get(rec, "fit");
+	fprintf(out, "%s  [%s%s]\n", line, fit ? "derived, " : "", status);
+	if (fit && !strcmp(status, "ok")) {
+		fprintf(out, "    growth exponent of %s %s vs %s: %.3f (R^2 %.3f, %zu points)\n",
+			json_string_value(json_object_get(fit, "metric")), json_string_value(json_object_get(fit, "stat")),
+			json_string_value(json_object_get(fit, "x")), json_number_value(json_object_get(fit, "exponent")),
+			json_number_value(json_object_get(fit, "r2")), json_array_size(json_object_get(fit, "x_values")));
+		return;
+	}
+	json_t *be = json_object_get(rec, "break_even");
+	if (be) {
+		json_t *b = json_object_get(be, "batch");
+		fprintf(out, "    map-sync %.0f ns per durable write; break-even batch for deferred: %s%s\n",
+			json_number_value(json_object_get(be, "map_sync_ns_per_durable_write")),
+			json_is_integer(b) ? "" : "none", json_is_integer(b) ? "" : " (deferred never cheaper)");
+		if (json_is_integer(b))
+			fprintf(out, "    deferred is cheaper from batch=%" JSON_INTEGER_FORMAT "\n", json_integer_value(b));
+		return;
+	}
 	if (strcmp(status, "ok")) {
 		fprintf(out, "    %s\n", json_string_value(json_object_get(rec, "reason")));
 		return;
@@ -257,6 +275,68 @@ int db_export_csv(json_t *doc, FILE *out)
 	return ferror(out) ? -1 : 0;
 }
 
+/* Every record has the shape the readers rely on; a file that does not is rejected whole. */
+static int check_record(json_t *r, size_t i, const char *path, char *err, size_t errlen)
+{
+	const char *why = NULL;
+	json_t *st = json_object_get(r, "status");
+	if (!json_is_object(r))
+		why = "is not an object";
+	else if (!json_is_string(json_object_get(r, "bench")))
+		why = "has no bench name";
+	else if (!json_is_string(st) || (strcmp(json_string_value(st), "ok") && strcmp(json_string_value(st), "skipped") &&
+					 strcmp(json_string_value(st), "error")))
+		why = "has no status ok, skipped or error";
+	else if (!json_is_object(json_object_get(r, "params")))
+		why = "has no params object";
+	else if (json_object_get(r, "reason") && !json_is_string(json_object_get(r, "reason")) &&
+		 !json_is_null(json_object_get(r, "reason")))
+		why = "has a reason that is not text";
+	else if (json_object_get(r, "metrics") && !json_is_object(json_object_get(r, "metrics")))
+		why = "has metrics that are not an object";
+	else if (json_object_get(r, "counters") && !json_is_object(json_object_get(r, "counters")))
+		why = "has counters that are not an object";
+	else if (json_object_get(r, "observed") && !json_is_object(json_object_get(r, "observed")))
+		why = "has observations that are not an object";
+	if (!why) {
+		const char *k;
+		json_t *m, *v;
+		json_object_foreach(json_object_get(r, "metrics"), k, m) {
+			const char *sk;
+			if (!json_is_object(m)) {
+				why = "has a metric that is not an object";
+				break;
+			}
+			json_object_foreach(m, sk, v) {
+				if (!strcmp(sk, "unit") || !strcmp(sk, "better")) {
+					if (!json_is_string(v))
+						why = "has a metric unit or direction that is not text";
+				} else if (!strcmp(sk, "rep_medians")) {
+					size_t j;
+					json_t *x;
+					if (!json_is_array(v))
+						why = "has rep_medians that are not an array";
+					json_array_foreach(v, j, x)
+						if (!json_is_number(x))
+							why = "has a rep_medians value that is not a number";
+				} else if (!json_is_number(v) && !json_is_null(v)) {
+					why = "has a metric statistic that is not a number";
+				}
+			}
+			if (why)
+				break;
+		}
+		json_object_foreach(json_object_get(r, "params"), k, v)
+			if (!json_is_string(v) && !json_is_number(v))
+				why = "has a parameter that is neither text nor a number";
+	}
+	if (why) {
+		snprintf(err, errlen, "%s: not a daxbench result file: records[%zu] %s", path, i, why);
+		return -1;
+	}
+	return 0;
+}
+
 json_t *db_load_results(const char *path, char *err, size_t errlen)
 {
 	json_error_t je;
@@ -277,5 +357,18 @@ json_t *db_load_results(const char *path, char *err, size_t errlen)
 		json_decref(doc);
 		return NULL;
 	}
+	json_t *ctx = json_object_get(doc, "context");
+	if (ctx && !json_is_object(ctx)) {
+		snprintf(err, errlen, "%s: not a daxbench result file: context is not an object", path);
+		json_decref(doc);
+		return NULL;
+	}
+	size_t i;
+	json_t *r;
+	json_array_foreach(json_object_get(doc, "records"), i, r)
+		if (check_record(r, i, path, err, errlen)) {
+			json_decref(doc);
+			return NULL;
+		}
 	return doc;
 }

@@ -1,5 +1,8 @@
 /* procfs.c -- /proc/self/smaps, /proc/meminfo, /proc/slabinfo, THP modes, tracefs events */
 #include "daxbench/procfs.h"
+#include "daxbench/env.h"
+
+#include <glob.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -156,4 +159,84 @@ void db_trace_end(struct db_trace *t)
 	snprintf(path, sizeof(path), "%s/events/%s/enable", t->dir, t->event);
 	write_file(path, "0");
 	t->on = false;
+}
+
+int db_pageflags_open(struct db_pageflags *pf)
+{
+	pf->pagemap = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	pf->kpageflags = open("/proc/kpageflags", O_RDONLY | O_CLOEXEC);
+	if (pf->pagemap < 0 || pf->kpageflags < 0) {
+		db_pageflags_close(pf);
+		return -1;
+	}
+	return 0;
+}
+
+int db_page_dirty(struct db_pageflags *pf, const void *addr)
+{
+	uint64_t ent, flags;
+	long psz = sysconf(_SC_PAGESIZE);
+	if (pf->pagemap < 0 ||
+	    pread(pf->pagemap, &ent, 8, (off_t)((uintptr_t)addr / (uintptr_t)psz * 8)) != 8)
+		return -1;
+	uint64_t pfn = ent & ((1ull << 55) - 1);
+	if (!(ent >> 63) || !pfn)	/* not present, or the PFN is hidden from this process */
+		return -1;
+	if (pread(pf->kpageflags, &flags, 8, (off_t)(pfn * 8)) != 8)
+		return -1;
+	return (flags & ((1ull << 4) | (1ull << 8))) ? 1 : 0;	/* KPF_DIRTY, KPF_WRITEBACK */
+}
+
+void db_pageflags_close(struct db_pageflags *pf)
+{
+	if (pf->pagemap >= 0)
+		close(pf->pagemap);
+	if (pf->kpageflags >= 0)
+		close(pf->kpageflags);
+	pf->pagemap = pf->kpageflags = -1;
+}
+
+long db_journal_commits(const char *dir, char *how, size_t len)
+{
+	struct db_target t;
+	char err[256], pat[512], line[256];
+	if (db_target_probe(dir, &t, err, sizeof(err))) {
+		snprintf(how, len, "unavailable: %s", err);
+		return -1;
+	}
+	if (!strcmp(t.fstype, "ext4")) {
+		const char *dev = strrchr(t.device, '/') ? strrchr(t.device, '/') + 1 : t.device;
+		glob_t g;
+		long v = -1;
+		snprintf(pat, sizeof(pat), "/proc/fs/jbd2/%s-*/info", dev);
+		if (!glob(pat, 0, NULL, &g) && g.gl_pathc) {
+			FILE *f = fopen(g.gl_pathv[0], "r");
+			/* "1234 transactions (1230 requested), each up to 8192 blocks" */
+			if (f && fgets(line, sizeof(line), f))
+				v = strtol(line, NULL, 10);
+			if (f)
+				fclose(f);
+			snprintf(how, len, "ext4 jbd2 transactions (%s)", g.gl_pathv[0]);
+			globfree(&g);
+			return v;
+		}
+		snprintf(how, len, "unavailable: no %s", pat);
+		return -1;
+	}
+	if (!strcmp(t.fstype, "xfs")) {
+		FILE *f = fopen("/proc/fs/xfs/stat", "r");
+		long v = -1;
+		while (f && fgets(line, sizeof(line), f))
+			if (!strncmp(line, "log ", 4)) {
+				v = strtol(line + 4, NULL, 10);	/* the first field: log writes */
+				break;
+			}
+		if (f)
+			fclose(f);
+		snprintf(how, len, v >= 0 ? "xfs log writes (/proc/fs/xfs/stat, all xfs filesystems)"
+					  : "unavailable: /proc/fs/xfs/stat unreadable");
+		return v;
+	}
+	snprintf(how, len, "unavailable: %s keeps no journal counters daxbench reads", t.fstype);
+	return -1;
 }

@@ -17,6 +17,8 @@
 struct samples {
 	double *v;
 	size_t n, cap;
+	size_t *ends;		/* n at the end of each measured repetition */
+	size_t nends;
 	size_t below_overhead;
 	bool timed;	/* came through db_sample_ticks: the timer overhead was subtracted */
 };
@@ -207,6 +209,16 @@ static void *worker_main(void *arg)
 				r->failed = 1;
 			}
 		}
+		for (int k = 0; !st->warm && k < st->nmetrics; k++) {
+			struct samples *sm = &st->m[k];
+			size_t *e = realloc(sm->ends, (sm->nends + 1) * sizeof(*e));
+			if (!e) {
+				st->oom = true;
+				break;
+			}
+			sm->ends = e;
+			sm->ends[sm->nends++] = sm->n;
+		}
 		pthread_barrier_wait(&r->barrier);
 	}
 	st->cpu_end = sched_getcpu();
@@ -256,6 +268,32 @@ static json_t *metrics_json(const struct db_bench *b, struct db_worker *w, int n
 			off += w[t].st->m[k].n;
 		}
 		json_t *s = db_stats_json(all, n);
+		/* the median of each repetition, over all threads: the unit `daxbench compare` replicates on */
+		json_t *reps = json_array();
+		size_t nreps = w[0].st->m[k].nends;
+		for (size_t r = 0; r < nreps; r++) {
+			size_t cnt = 0;
+			for (int t = 0; t < nthreads; t++) {
+				struct samples *sm = &w[t].st->m[k];
+				if (r < sm->nends)
+					cnt += sm->ends[r] - (r ? sm->ends[r - 1] : 0);
+			}
+			if (!cnt)
+				continue;
+			size_t off = 0;
+			for (int t = 0; t < nthreads; t++) {
+				struct samples *sm = &w[t].st->m[k];
+				if (r >= sm->nends)
+					continue;
+				size_t b = r ? sm->ends[r - 1] : 0;
+				memcpy(all + off, sm->v + b, (sm->ends[r] - b) * sizeof(*all));
+				off += sm->ends[r] - b;
+			}
+			struct db_stats rs;
+			db_stats_compute(all, cnt, &rs);
+			json_array_append_new(reps, json_real(rs.median));
+		}
+		json_object_set_new(s, "rep_medians", reps);
 		free(all);
 		json_object_set_new(s, "unit", json_string(b->metrics[k].unit));
 		json_object_set_new(s, "better", json_string(better_name(b->metrics[k].better)));
@@ -420,11 +458,82 @@ json_t *db_run_point(const struct db_point *pt, const struct db_options *o, cons
 	json_object_set_new(rec, "elapsed_s", json_real(elapsed));
 
 	for (int t = 0; st && t < ctx.nthreads; t++)
-		for (int k = 0; k < MAX_METRICS; k++)
+		for (int k = 0; k < MAX_METRICS; k++) {
 			free(st[t].m[k].v);
+			free(st[t].m[k].ends);
+		}
 	free(st);
 	free(w);
 	pthread_mutex_destroy(&r.lock);
 	*status = r.status;
 	return rec;
+}
+
+/* ---- derived records: growth exponents over a swept parameter ---- */
+
+static json_t *fit_record(const struct db_bench *b, const struct db_fit_desc *f, json_t *params, json_t *xs,
+			  json_t *ys)
+{
+	size_t n = json_array_size(xs);
+	double *x = calloc(n ? n : 1, sizeof(double)), *y = calloc(n ? n : 1, sizeof(double)), e = 0, r2 = 0;
+	for (size_t i = 0; x && y && i < n; i++) {
+		x[i] = json_number_value(json_array_get(xs, i));
+		y[i] = json_number_value(json_array_get(ys, i));
+	}
+	int rc = x && y ? db_loglog_fit(x, y, n, &e, &r2) : -1;
+	free(x);
+	free(y);
+	json_t *rec = json_object();
+	json_object_set_new(rec, "bench", json_string(b->name));
+	json_object_set_new(rec, "derived", json_string("growth_exponent"));
+	json_object_set(rec, "params", params);
+	json_object_set_new(json_object_get(rec, "params"), f->x, json_string("fit"));
+	json_object_set_new(rec, "status", json_string(rc ? "skipped" : "ok"));
+	json_object_set_new(rec, "reason", rc ? json_string("cannot fit: fewer than two points, or a value <= 0")
+					      : json_null());
+	json_object_set_new(rec, "fit", json_pack("{s:s, s:s, s:s, s:o, s:o, s:O, s:O}", "x", f->x, "metric",
+						  f->metric, "stat", f->stat, "exponent", rc ? json_null() : json_real(e),
+						  "r2", rc ? json_null() : json_real(r2), "x_values", xs, "y_values", ys));
+	if (!rc)
+		json_object_set_new(rec, "metrics", json_pack("{s:{s:s, s:s, s:I, s:f, s:f}}", "growth_exponent", "unit",
+							      "exponent", "better", "lower", "n", (json_int_t)n,
+							      "median", e, "r2", r2));
+	return rec;
+}
+
+void db_derive_fits(const struct db_bench *b, json_t *records, size_t first)
+{
+	for (const struct db_fit_desc *f = b->fits; f && f->x; f++) {
+		json_t *groups = json_object();	/* key: the other parameters, as JSON text */
+		size_t total = json_array_size(records);
+		for (size_t i = first; i < total; i++) {
+			json_t *r = json_array_get(records, i);
+			if (json_object_get(r, "derived") || strcmp(json_string_value(json_object_get(r, "status")), "ok"))
+				continue;
+			json_t *m = json_object_get(json_object_get(json_object_get(r, "metrics"), f->metric), f->stat);
+			json_t *xv = json_object_get(json_object_get(r, "params"), f->x);
+			if (!json_is_number(m) || !json_is_number(xv))
+				continue;
+			json_t *others = json_deep_copy(json_object_get(r, "params"));
+			json_object_del(others, f->x);
+			char *key = json_dumps(others, JSON_SORT_KEYS | JSON_COMPACT);
+			json_t *g = json_object_get(groups, key);
+			if (!g) {
+				g = json_pack("{s:o, s:[], s:[]}", "params", others, "x", "y");
+				json_object_set_new(groups, key, g);
+			} else {
+				json_decref(others);
+			}
+			json_array_append(json_object_get(g, "x"), xv);
+			json_array_append(json_object_get(g, "y"), m);
+			free(key);
+		}
+		const char *key;
+		json_t *g;
+		json_object_foreach(groups, key, g)
+			if (json_array_size(json_object_get(g, "x")) >= 2)
+				json_array_append_new(records, fit_record(b, f, json_object_get(g, "params"),
+									  json_object_get(g, "x"), json_object_get(g, "y")));
+		json_decref(groups);
+	}
 }

@@ -72,3 +72,22 @@ int db_linfit(const double *x, const double *y, size_t n, double *a, double *b, 
 	*r2 = syy == 0 ? 1.0 : (sxy * sxy) / (sxx * syy);
 	return 0;
 }
+
+int db_loglog_fit(const double *x, const double *y, size_t n, double *b, double *r2)
+{
+	double *lx = malloc(n * sizeof(*lx)), *ly = malloc(n * sizeof(*ly)), a;
+	int rc = -1;
+	if (!lx || !ly)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		if (!(x[i] > 0) || !(y[i] > 0))
+			goto out;
+		lx[i] = log(x[i]);
+		ly[i] = log(y[i]);
+	}
+	rc = db_linfit(lx, ly, n, &a, b, r2);
+out:
+	free(lx);
+	free(ly);
+	return rc;
+}

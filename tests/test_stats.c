@@ -54,5 +54,26 @@ int main(void)
 	CHECK_NEAR(r2, 1, 1e-12);
 	double flat[3] = { 7, 7, 7 };
 	CHECK(db_linfit(flat, y, 3, &a, &b, &r2) == -1);	/* no spread in x: no line */
+
+	/* growth exponents on synthetic curves: y = c x^b recovers b exactly, with r2 = 1 */
+	double nx[13], ny[13];
+	static const double slopes[] = { 0, 0.5, 1 };
+	for (int k = 0; k < 3; k++) {
+		for (int i = 0; i < 13; i++) {
+			nx[i] = 256.0 * pow(2, i);
+			ny[i] = 3000.0 * pow(nx[i], slopes[k]);
+		}
+		CHECK(db_loglog_fit(nx, ny, 13, &b, &r2) == 0);
+		CHECK_NEAR(b, slopes[k], 1e-9);
+		CHECK_NEAR(r2, 1, 1e-9);
+	}
+	/* with multiplicative noise of +-5% alternating, the slope is still close and r2 below 1 */
+	for (int i = 0; i < 13; i++)
+		ny[i] = 50.0 * nx[i] * (i % 2 ? 1.05 : 0.95);
+	CHECK(db_loglog_fit(nx, ny, 13, &b, &r2) == 0);
+	CHECK_NEAR(b, 1, 0.02);
+	CHECK(r2 < 1 && r2 > 0.99);
+	ny[3] = 0;	/* a zero latency has no logarithm */
+	CHECK(db_loglog_fit(nx, ny, 13, &b, &r2) == -1);
 	CHECK_DONE();
 }

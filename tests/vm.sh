@@ -80,6 +80,30 @@ group_boot() {
 			eq "$t: fault backing" "$($DBQ "$r" records.3.observed.backing)" "DAX file" ;;
 		devdax) eq "$t: fault backing" "$($DBQ "$r" records.4.observed.backing)" devdax ;;
 		esac
+		# mapsync: MAP_SYNC on DAX; a sparse file commits the journal on allocating faults, a written one not
+		case $t in
+		fsdax-*)
+			for i in 5 6; do
+				eq "$t: mapsync $($DBQ "$r" records.$i.params.file) status" "$($DBQ "$r" records.$i.status)" ok
+				eq "$t: mapsync every write read back" "$($DBQ "$r" records.$i.observed.writes_verified)" 256
+			done
+			js=$($DBQ "$r" records.5.observed.journal_commits_per_write)
+			jw=$($DBQ "$r" records.6.observed.journal_commits_per_write)
+			if [ "$t" == fsdax-ext4 ]; then
+				awk -v a="$js" -v b="$jw" 'BEGIN { exit !(a > b) }' &&
+					ok "$t: journal commits per write sparse $js > written $jw" ||
+					bad "$t: journal commits per write sparse '$js' vs written '$jw'"
+			fi
+			for i in 7 8 9 10; do
+				eq "$t: fsync-tree point $i" "$($DBQ "$r" records.$i.status)" ok
+				v=$($DBQ "$r" records.$i.metrics.latency_ns.median)
+				awk -v v="$v" 'BEGIN { exit !(v > 0) }' && ok "$t: fsync latency $v ns" || bad "$t: fsync latency '$v'"
+			done
+			eq "$t: fsync-tree on DAX" "$($DBQ "$r" records.7.observed.backing)" "DAX (cache-line flushes, no block I/O)"
+			eq "$t: growth fit derived" "$($DBQ "$r" records.11.derived)" growth_exponent ;;
+		*)
+			eq "$t: mapsync refused off DAX" "$($DBQ "$r" records.5.reason)" "MAP_SYNC: EOPNOTSUPP, not a DAX mapping" ;;
+		esac
 		case $t in
 		fsdax-*)
 			eq "$t: fs" "$($DBQ "$e" target.fs)" "${t#fsdax-}"

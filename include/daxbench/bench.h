@@ -19,6 +19,7 @@
 #define DAXBENCH_BENCH_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "daxbench/param.h"
@@ -43,7 +44,16 @@ struct db_metric_desc {
 	const char *help;
 };
 
+/* A derived record the harness adds after a job's points: for each group of records that differ only
+ * in parameter x, the growth exponent b of metric's stat ~ x^b (least squares on log-log, with R^2). */
+struct db_fit_desc {
+	const char *x;		/* a numeric parameter swept in powers: "pages" */
+	const char *metric;	/* "latency_ns" */
+	const char *stat;	/* "median" */
+};
+
 struct db_ctx;
+struct json_t;	/* jansson, for the derive hook */
 struct db_worker;
 
 struct db_bench {
@@ -55,6 +65,9 @@ struct db_bench {
 	int (*setup)(struct db_ctx *ctx);			/* optional */
 	int (*run)(struct db_worker *w, int rep);
 	void (*teardown)(struct db_ctx *ctx);			/* optional */
+	const struct db_fit_desc *fits;	/* optional, terminated by { NULL } */
+	/* optional: append derived records (jansson) computed from this job's records[first..] */
+	void (*derive)(struct json_t *records, size_t first);
 };
 
 /* One point of the sweep: parameter values, scratch directory, bench-private state. */

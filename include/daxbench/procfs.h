@@ -31,4 +31,18 @@ int db_trace_begin(struct db_trace *t, const char *event, char *why, size_t len)
 void db_trace_count(struct db_trace *t, const char *const *match, long *counts);
 void db_trace_end(struct db_trace *t);
 
+/* Journal commits so far on the filesystem holding `dir`: ext4 from /proc/fs/jbd2/<dev>-8/info
+ * (transactions), xfs from /proc/fs/xfs/stat (log writes, system-wide). -1 with a reason when
+ * neither is readable. */
+long db_journal_commits(const char *dir, char *how, size_t len);
+
+/* Page flags of a mapped page through /proc/self/pagemap and /proc/kpageflags (root only). */
+struct db_pageflags {
+	int pagemap, kpageflags;
+};
+int db_pageflags_open(struct db_pageflags *pf);	/* 0, or -1 when either cannot be read */
+/* 1 when the page at addr is dirty or under writeback, 0 when clean, -1 when it cannot tell */
+int db_page_dirty(struct db_pageflags *pf, const void *addr);
+void db_pageflags_close(struct db_pageflags *pf);
+
 #endif

@@ -20,4 +20,8 @@ double db_quantile_sorted(const double *v, size_t n, double q);
 /* Least-squares fit y = a + b*x; returns 0, or -1 when fewer than two distinct x. */
 int db_linfit(const double *x, const double *y, size_t n, double *a, double *b, double *r2);
 
+/* Growth exponent: least squares of log(y) on log(x), so y ~ c * x^b. Points with x <= 0 or y <= 0
+ * cannot be on a log-log line and make it fail (-1), as do fewer than two distinct x. */
+int db_loglog_fit(const double *x, const double *y, size_t n, double *b, double *r2);
+
 #endif
