@@ -222,10 +222,14 @@ static const char *family(const char *bench)
 
 int db_compare(const char *base, const char *new, double threshold, const char *format, FILE *out)
 {
-	struct side a, b;
+	struct side a = { 0 }, b = { 0 };
 	char err[1024];
 	if (side_load(&a, base, err, sizeof(err)) || side_load(&b, new, err, sizeof(err))) {
 		fprintf(stderr, "daxbench: compare: %s\n", err);
+		json_decref(a.files);
+		json_decref(a.index);
+		json_decref(b.files);
+		json_decref(b.index);
 		return DB_EXIT_USAGE;
 	}
 	json_t *rows = json_array(), *only_base = json_array(), *only_new = json_array(), *derived = json_array();

@@ -264,7 +264,8 @@ static json_t *metrics_json(const struct db_bench *b, struct db_worker *w, int n
 			continue;
 		size_t off = 0;
 		for (int t = 0; t < nthreads; t++) {
-			memcpy(all + off, w[t].st->m[k].v, w[t].st->m[k].n * sizeof(*all));
+			if (w[t].st->m[k].n)	/* a thread with no samples has no array at all */
+				memcpy(all + off, w[t].st->m[k].v, w[t].st->m[k].n * sizeof(*all));
 			off += w[t].st->m[k].n;
 		}
 		json_t *s = db_stats_json(all, n);
@@ -286,7 +287,8 @@ static json_t *metrics_json(const struct db_bench *b, struct db_worker *w, int n
 				if (r >= sm->nends)
 					continue;
 				size_t b = r ? sm->ends[r - 1] : 0;
-				memcpy(all + off, sm->v + b, (sm->ends[r] - b) * sizeof(*all));
+				if (sm->ends[r] > b)
+					memcpy(all + off, sm->v + b, (sm->ends[r] - b) * sizeof(*all));
 				off += sm->ends[r] - b;
 			}
 			struct db_stats rs;
