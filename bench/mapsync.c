@@ -348,7 +348,9 @@ static void mapsync_derive(json_t *records, size_t first)
 	size_t n = json_array_size(records);
 	for (size_t i = first; i < n; i++) {
 		json_t *r = json_array_get(records, i), *p = json_object_get(r, "params");
-		if (json_object_get(r, "derived") || strcmp(json_string_value(json_object_get(r, "status")), "ok"))
+		/* the whole run's records come here: only this benchmark's measured points count */
+		if (strcmp(json_string_value(json_object_get(r, "bench")), "mapsync") || json_object_get(r, "derived") ||
+		    strcmp(json_string_value(json_object_get(r, "status")), "ok"))
 			continue;
 		const char *mode = json_string_value(json_object_get(p, "mode"));
 		if (strcmp(mode, "map-sync") && strcmp(mode, "deferred"))
@@ -395,7 +397,7 @@ static void mapsync_derive(json_t *records, size_t first)
 			    (!be || json_integer_value(json_object_get(d, "batch")) < be))
 				be = json_integer_value(json_object_get(d, "batch"));
 		json_t *rec = json_pack("{s:s, s:s, s:o, s:s, s:o, s:{s:O, s:O, s:o}}", "bench", "mapsync", "derived",
-					"break_even_batch", params, "status", "ok", "reason", json_null(), "break_even",
+					"break_even_batch", "params", params, "status", "ok", "reason", json_null(), "break_even",
 					"map_sync_ns_per_durable_write", ms, "deferred", def, "batch",
 					be ? json_integer(be) : json_null());
 		if (!be)

@@ -586,17 +586,28 @@ static int cmd_run(int argc, char **argv)
 			json_array_append_new(records, rec);
 		}
 		free(idx);
-		if ((j->bench->fits || j->bench->derive) && !db_signal_seen) {
+		if (j->bench->fits && !db_signal_seen) {
 			size_t before = json_array_size(records);
 			db_derive_fits(j->bench, records, first);
-			if (j->bench->derive)
-				j->bench->derive(records, first);
 			for (size_t i = before; i < json_array_size(records); i++)
 				db_print_record(stdout, json_array_get(records, i));
 		}
 	}
 	if (isatty(2))
 		fputs("\r\033[K", stderr);
+	/* derivations across the whole run (a suite puts the points they compare on different lines),
+	 * once per benchmark */
+	for (int k = 0; k < njobs && !db_signal_seen; k++) {
+		bool first_job = true;
+		for (int q = 0; q < k; q++)
+			first_job &= jobs[q].bench != jobs[k].bench;
+		if (!jobs[k].bench->derive || !first_job)
+			continue;
+		size_t before = json_array_size(records);
+		jobs[k].bench->derive(records, 0);
+		for (size_t i = before; i < json_array_size(records); i++)
+			db_print_record(stdout, json_array_get(records, i));
+	}
 	db_scratch_remove();
 	json_object_set_new(doc, "complete", json_boolean(!db_signal_seen));
 	if (db_signal_seen)

@@ -94,13 +94,18 @@ group_boot() {
 					ok "$t: journal commits per write sparse $js > written $jw" ||
 					bad "$t: journal commits per write sparse '$js' vs written '$jw'"
 			fi
-			for i in 7 8 9 10; do
+			for i in 9 10 11 12; do
 				eq "$t: fsync-tree point $i" "$($DBQ "$r" records.$i.status)" ok
 				v=$($DBQ "$r" records.$i.metrics.latency_ns.median)
 				awk -v v="$v" 'BEGIN { exit !(v > 0) }' && ok "$t: fsync latency $v ns" || bad "$t: fsync latency '$v'"
 			done
-			eq "$t: fsync-tree on DAX" "$($DBQ "$r" records.7.observed.backing)" "DAX (cache-line flushes, no block I/O)"
-			eq "$t: growth fit derived" "$($DBQ "$r" records.11.derived)" growth_exponent ;;
+			eq "$t: fsync-tree on DAX" "$($DBQ "$r" records.9.observed.backing)" "DAX (cache-line flushes, no block I/O)"
+			eq "$t: growth fit derived" "$($DBQ "$r" records.13.derived)" growth_exponent
+			# the break-even batch compares points of two suite lines: derived once for the whole run
+			last=$(($($DBQ --len "$r" records) - 1))
+			eq "$t: break-even derived" "$($DBQ "$r" records.$last.derived)" break_even_batch
+			v=$($DBQ "$r" records.$last.break_even.map_sync_ns_per_durable_write)
+			awk -v v="$v" 'BEGIN { exit !(v > 0) }' && ok "$t: break-even compares against map-sync $v ns" || bad "$t: break-even '$v'" ;;
 		*)
 			eq "$t: mapsync refused off DAX" "$($DBQ "$r" records.5.reason)" "MAP_SYNC: EOPNOTSUPP, not a DAX mapping" ;;
 		esac

@@ -66,7 +66,8 @@ struct db_bench {
 	int (*run)(struct db_worker *w, int rep);
 	void (*teardown)(struct db_ctx *ctx);			/* optional */
 	const struct db_fit_desc *fits;	/* optional, terminated by { NULL } */
-	/* optional: append derived records (jansson) computed from this job's records[first..] */
+	/* optional: append derived records (jansson) computed from records[first..]; called once per run
+	 * with every record of the run, other benchmarks' included */
 	void (*derive)(struct json_t *records, size_t first);
 };
 
