@@ -282,8 +282,12 @@ static int mapsync_run(struct db_worker *w, int rep)
 				err = do_sync(s, map) ? errno : 0;
 			break;
 		}
-		uint64_t t1 = db_ts_stop();
-		db_sample_ticks(w, M_WRITE, t0, t1, 1);
+		/* map-sync's stores and flushes must have drained before the clock stops */
+		uint64_t t1 = s->mode == MODE_MAPSYNC ? db_ts_stop_fenced() : db_ts_stop();
+		if (s->mode == MODE_MAPSYNC)
+			db_sample_fenced(w, M_WRITE, t0, t1, 1);
+		else
+			db_sample_ticks(w, M_WRITE, t0, t1, 1);
 	}
 	uint64_t end = db_clock_ns();
 	db_measure_end(w, s->nw);

@@ -6,8 +6,10 @@
  *   daxbench run persist --set target=anon --set threads=1,2    (DRAM)
  *
  * Each repetition has three phases on each worker's own slice (`region` bytes) of one mapping:
- *   latency    lat_ops operations, each timed with the fenced TSC; the line(s) are loaded (hot) or
- *              evicted (cold) before each op, outside the timing. Operations shorter than 20 timer
+ *   latency    lat_ops operations, each timed with the fenced TSC and ended by MFENCE before the
+ *              stop (rdtscp alone does not wait for stores and flushes to drain; the empty
+ *              MFENCE's cost is measured and subtracted); the line(s) are loaded (hot) or evicted
+ *              (cold) before each op, outside the timing. Operations shorter than 20 timer
  *              overheads are timed in batches; the batch size is recorded (observed.latency_batch).
  *   bandwidth  operations back to back for duration_ms, one sample per 100 ms window per thread, and
  *              the aggregate over threads per repetition (observed.agg_bw_series keeps the order).
@@ -287,8 +289,8 @@ static void calibrate_batch(struct db_ctx *ctx, struct persist *s)
 		char *dst = s->base + (size_t)(i % (int)s->nslots) * s->size;
 		uint64_t t0 = db_ts_start();
 		do_op(s, dst, 0x1111, 0);
-		uint64_t t1 = db_ts_stop();
-		t[i] = db_ticks_ns(t1 - t0) - db_ts_overhead_ns();
+		uint64_t t1 = db_ts_stop_fenced();
+		t[i] = db_ticks_ns(t1 - t0) - db_ts_overhead_ns() - db_timing.fence_overhead_ns;
 	}
 	/* the median of 51 without sorting the world: insertion sort, it is tiny */
 	for (int i = 1; i < 51; i++)
@@ -379,8 +381,8 @@ static void phase_latency(struct db_worker *w, struct persist *s, char *base, ui
 		uint64_t t0 = db_ts_start();
 		for (int b = 0; b < s->batch; b++)
 			do_op(s, base + off[b], v, w->id);
-		uint64_t t1 = db_ts_stop();
-		db_sample_ticks(w, M_LAT, t0, t1, (uint64_t)s->batch);
+		uint64_t t1 = db_ts_stop_fenced();	/* the stores and flushes drained, not just issued */
+		db_sample_fenced(w, M_LAT, t0, t1, (uint64_t)s->batch);
 	}
 }
 

@@ -42,6 +42,7 @@ unset print
 nhc = nblocks
 
 lat_dt(i) = i < nlat / 2 ? 1 : 2	# medians solid, p99 dashed
+bw_dt(i) = i < 8 ? 1 : 2		# the colour cycle has 8: the second eight are dashed
 hc_dt(i) = i % 2 ? 3 : 1		# hot solid, cold dotted
 do for [fmt in "pngcairo svg"] {
   ext = (fmt eq "svg") ? ".svg" : ".png"
@@ -52,7 +53,7 @@ do for [fmt in "pngcairo svg"] {
     set title "persist bandwidth vs size (SFENCE per op, hot, sequential, 1 thread, region >= 16 MiB)\n".label
     set ylabel "GB/s (median of repetitions)"
     set logscale y 10
-    plot for [i = 0:nbw - 1] $BW index i using 1:2 with linespoints lw 1.5 title columnheader(1)
+    plot for [i = 0:nbw - 1] $BW index i using 1:2 with linespoints lw 1.5 dashtype bw_dt(i) title columnheader(1)
   }
   if (nlat > 0) {
     set output out."-latency".ext

@@ -383,6 +383,7 @@ static json_t *timing_json(json_t *warnings)
 	json_object_set_new(t, "clock_overhead_ns", json_real(db_timing.clock_overhead_ns));
 	json_object_set_new(t, "clock_granularity_ns", json_real(db_timing.clock_granularity_ns));
 	json_object_set_new(t, "overhead_subtracted_ns", json_real(db_ts_overhead_ns()));
+	json_object_set_new(t, "fence_overhead_ns", json_real(db_timing.fence_overhead_ns));
 	json_object_set_new(t, "subtraction",
 			    json_string("the median cost of an empty start/stop pair is subtracted from every "
 					"timed sample before dividing by its operation count"));

@@ -308,7 +308,7 @@ static int check_record(json_t *r, size_t i, const char *path, char *err, size_t
 				break;
 			}
 			json_object_foreach(m, sk, v) {
-				if (!strcmp(sk, "unit") || !strcmp(sk, "better")) {
+				if (!strcmp(sk, "unit") || !strcmp(sk, "better") || !strcmp(sk, "ended_by")) {
 					if (!json_is_string(v))
 						why = "has a metric unit or direction that is not text";
 				} else if (!strcmp(sk, "rep_medians")) {

@@ -21,6 +21,7 @@ struct samples {
 	size_t nends;
 	size_t below_overhead;
 	bool timed;	/* came through db_sample_ticks: the timer overhead was subtracted */
+	bool fenced;	/* db_sample_fenced: an MFENCE ended the span, its empty cost subtracted too */
 };
 
 /* per worker */
@@ -132,6 +133,16 @@ void db_sample_ticks(struct db_worker *w, int metric, uint64_t t0, uint64_t t1, 
 	if (below)
 		ns = 0;
 	add_sample(w, metric, ns / (double)(ops ? ops : 1), true, below);
+}
+
+void db_sample_fenced(struct db_worker *w, int metric, uint64_t t0, uint64_t t1, uint64_t ops)
+{
+	double ns = db_ticks_ns(t1 - t0) - db_ts_overhead_ns() - db_timing.fence_overhead_ns;
+	bool below = ns < 0;
+	if (below)
+		ns = 0;
+	add_sample(w, metric, ns / (double)(ops ? ops : 1), true, below);
+	w->st->m[metric < 0 || metric >= w->st->nmetrics ? 0 : metric].fenced = true;
 }
 
 void db_measure_begin(struct db_worker *w)
@@ -299,8 +310,14 @@ static json_t *metrics_json(const struct db_bench *b, struct db_worker *w, int n
 		free(all);
 		json_object_set_new(s, "unit", json_string(b->metrics[k].unit));
 		json_object_set_new(s, "better", json_string(better_name(b->metrics[k].better)));
+		bool fenced = false;
+		for (int t = 0; t < nthreads; t++)
+			fenced |= w[t].st->m[k].fenced;
 		if (timed) {
-			json_object_set_new(s, "overhead_subtracted_ns", json_real(db_ts_overhead_ns()));
+			json_object_set_new(s, "overhead_subtracted_ns",
+					    json_real(db_ts_overhead_ns() + (fenced ? db_timing.fence_overhead_ns : 0)));
+			if (fenced)
+				json_object_set_new(s, "ended_by", json_string("mfence; rdtscp"));
 			json_object_set_new(s, "n_below_overhead", json_integer((json_int_t)below));
 		}
 		json_object_set_new(m, b->metrics[k].name, s);

@@ -112,6 +112,13 @@ int db_timing_init(void)
 		db_timing.tsc_overhead_ns = median_of(pairs, PAIRS);
 		db_timing.tsc_granularity_ns = gran;
 	}
+	for (int i = 0; i < PAIRS; i++) {
+		uint64_t a = db_ts_start(), b = db_ts_stop_fenced();
+		pairs[i] = db_ticks_ns(b - a);
+	}
+	db_timing.fence_overhead_ns = median_of(pairs, PAIRS) - db_ts_overhead_ns();
+	if (db_timing.fence_overhead_ns < 0)
+		db_timing.fence_overhead_ns = 0;
 #else
 	db_timing.tsc_reason = "not an x86 CPU";
 #endif

@@ -105,6 +105,8 @@ void db_sample(struct db_worker *w, int metric, double value);
 /* (t1 - t0) in ns with the timer overhead subtracted, divided by ops; a sample that falls
  * below the overhead is recorded as 0 and counted in the metric's n_below_overhead */
 void db_sample_ticks(struct db_worker *w, int metric, uint64_t t0, uint64_t t1, uint64_t ops);
+/* the same for a span that ended with db_ts_stop_fenced(): the empty MFENCE's cost comes off too */
+void db_sample_fenced(struct db_worker *w, int metric, uint64_t t0, uint64_t t1, uint64_t ops);
 
 /* the counted region: perf counters run between these; ops is the work done inside */
 void db_measure_begin(struct db_worker *w);

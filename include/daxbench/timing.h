@@ -26,6 +26,7 @@ struct db_timing {
 	double tsc_granularity_ns;	/* smallest nonzero step seen */
 	double clock_overhead_ns;
 	double clock_granularity_ns;
+	double fence_overhead_ns;	/* an empty MFENCE before the stop, beyond the pair's own cost */
 };
 
 extern struct db_timing db_timing;
@@ -77,5 +78,19 @@ static inline double db_ts_overhead_ns(void)
 }
 
 const char *db_ts_clock_name(void);
+
+/* The end of a timed region that wrote memory: rdtscp waits for earlier loads, not for stores, so
+ * stores, flushes and an SFENCE still draining would fall outside the timing. An MFENCE first makes
+ * them globally visible (LATTester's "op; mfence; rdtscp"). db_timing.fence_overhead_ns is what an
+ * empty MFENCE adds, measured at start; db_sample_fenced subtracts it with the timer's overhead. */
+static inline uint64_t db_ts_stop_fenced(void)
+{
+#ifdef DB_HAVE_TSC
+	_mm_mfence();
+#else
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+#endif
+	return db_ts_stop();
+}
 
 #endif
