@@ -477,19 +477,19 @@ static void fault_teardown(struct db_ctx *ctx)
 			db_observe_num(ctx, "first_phase_faults_per_4k_page", (double)pre / (double)pages);
 		if (f->kind == K_POPULATE)
 			snprintf(v, sizeof(v), "populate: %.3f faults per 4 KiB page (getrusage)", per4k);
+		else if (faults == 0)
+			snprintf(v, sizeof(v), "no faults: the pages were already mapped");
 		else if (f->huge && per2m <= 1.5)
 			snprintf(v, sizeof(v), "2M (PMD): %.2f faults per 2 MiB", per2m);
 		else if (f->huge)
 			snprintf(v, sizeof(v), "FALLBACK to 4K: %.1f faults per 2 MiB, not 1", per2m);
 		else if (per4k > 0.9)
 			snprintf(v, sizeof(v), "4K: %.3f faults per 4 KiB page", per4k);
-		else if (per4k > 0)
+		else
 			snprintf(v, sizeof(v), "%s: %.1f pages mapped per fault (fault-around or a large folio)",
 				 f->smaps_pmd_kb > 0 ? "PMD-mapped folios" : "4K PTEs", 1.0 / per4k);
-		else
-			snprintf(v, sizeof(v), "no faults: the pages were already mapped");
 		db_observe_str(ctx, "fault_size_obtained", v);
-		if (f->huge && f->kind != K_POPULATE && per2m > 1.5) {
+		if (f->huge && f->kind != K_POPULATE && faults > 0 && per2m > 1.5) {
 			db_observe_str(ctx, "fallback", "yes");
 			fprintf(stderr, "daxbench: WARNING: fault map=%s kind=%s page=2M got 4 KiB faults: %s\n",
 				maps[f->map], db_str(ctx, "kind"), v);

@@ -76,6 +76,13 @@ else
 	grep -q '^FALLBACK' <<<"$v" && ok "anon 2M without THP: $v" || bad "anon 2M with THP '$thp': $v"
 fi
 
+# shmem's read faults map writable PTEs: the writes that follow take no fault, whatever the page size;
+# zero faults must read as such, never as a PMD fault
+$D run fault --dir "$shm" --set map=shmem --set kind=read-then-write --set page=2M --set size=4M --repeat 1 \
+	--out "$res/nofault.json" >/dev/null 2>&1
+eq "no faults said as such" "$($DBQ "$res/nofault.json" records.0.observed.fault_size_obtained)" \
+	"no faults: the pages were already mapped"
+
 # refusals and mapping modes
 $D run fault --dir "$disk" --set map=devdax --out "$res/dd.json" >/dev/null 2>&1
 eq "devdax without --device" "$($DBQ "$res/dd.json" records.0.reason)" "map=devdax needs --device /dev/daxX.Y"
