@@ -120,7 +120,8 @@ static json_t *context_diff(struct side *a, struct side *b)
 		{ "host", NULL, NULL }, { "kernel", "release", NULL }, { "cpu", "model_name", NULL },
 		{ "cpu", "microcode", NULL }, { "target", "fs", NULL }, { "target", "mount_options", NULL },
 		{ "target", "super_options", NULL }, { "target", "dax", NULL }, { "pmem", "kind", NULL },
-		{ "vm", "accel", NULL }, { "vm", "target", NULL }, { "build", "git_revision", NULL },
+		{ "vm", "accel", NULL }, { "vm", "target", NULL }, { "timing", "clock", NULL },
+		{ "timing", "clocksource", NULL }, { "build", "git_revision", NULL },
 	};
 	json_t *diff = json_array();
 	json_t *ca = json_object_get(json_array_get(a->files, 0), "context");

@@ -371,6 +371,11 @@ static json_t *timing_json(json_t *warnings)
 {
 	json_t *t = json_object();
 	json_object_set_new(t, "clock", json_string(db_ts_clock_name()));
+	char cs[64];
+	/* what clock_gettime reads: a slow clocksource (hpet, acpi_pm) makes every clock-timed sample slow */
+	json_object_set_new(t, "clocksource",
+			    read_line("/sys/devices/system/clocksource/clocksource0/current_clocksource", cs, sizeof(cs))
+				    ? json_string(cs) : json_null());
 	json_object_set_new(t, "tsc_usable", json_boolean(db_timing.tsc_usable));
 	if (!db_timing.tsc_usable) {
 		json_object_set_new(t, "tsc_reason", json_string(db_timing.tsc_reason));
