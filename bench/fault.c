@@ -19,6 +19,7 @@
  * record that phase's faults too (first_phase_faults_per_4k_page).
  */
 #include "daxbench/bench.h"
+#include "daxbench/compat.h"
 #include "daxbench/env.h"
 #include "daxbench/kernels.h"
 #include "daxbench/procfs.h"
@@ -37,9 +38,6 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
-#ifndef MADV_POPULATE_WRITE
-#define MADV_POPULATE_WRITE 23
-#endif
 
 #define SZ_4K 4096ul
 #define SZ_2M (2ul << 20)

@@ -20,6 +20,7 @@
  * second descriptor afterwards. On a target that is not DAX, map-sync is skipped (EOPNOTSUPP).
  */
 #include "daxbench/bench.h"
+#include "daxbench/compat.h"
 #include "daxbench/env.h"
 #include "daxbench/kernels.h"
 #include "daxbench/procfs.h"
@@ -38,12 +39,6 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
-#ifndef MAP_SYNC
-#define MAP_SYNC 0x80000
-#endif
-#ifndef MAP_SHARED_VALIDATE
-#define MAP_SHARED_VALIDATE 0x03
-#endif
 
 enum { M_WRITE, M_PER_DURABLE, M_RATE };
 enum mode { MODE_MAPSYNC, MODE_DEFERRED, MODE_DSYNC, MODE_BATCH };

@@ -1,4 +1,5 @@
 /* env.c -- environment capture: what was measured, on what, under which conditions */
+#include "daxbench/compat.h"
 #include "daxbench/env.h"
 #include "daxbench/pin.h"
 #include "daxbench/timing.h"
@@ -24,12 +25,6 @@
 
 #ifndef STATX_ATTR_DAX
 #define STATX_ATTR_DAX 0x00200000
-#endif
-#ifndef MAP_SYNC
-#define MAP_SYNC 0x80000
-#endif
-#ifndef MAP_SHARED_VALIDATE
-#define MAP_SHARED_VALIDATE 0x03
 #endif
 
 static void chomp(char *s)

@@ -3,7 +3,7 @@
 # Needs DAXBENCH (the binary) and DBQ (tests/dbq) in the environment; ctest sets both.
 set -u
 : "${DAXBENCH:?}" "${DBQ:?}"
-pass=0 fail=0 skip=0
+. "$(dirname "$0")/lib.sh"
 work=$(mktemp -d /tmp/daxbench-test.XXXXXX)
 mounts=()
 cleanup() {
@@ -12,34 +12,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ok() { pass=$((pass + 1)); echo "ok   $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
-skipped() { skip=$((skip + 1)); echo "skip $*"; }
 
-# expect CODE PATTERN -- CMD...: exit status CODE and PATTERN (grep -E) on stderr, in one line
-expect() {
-	local code=$1 pat=$2
-	shift 3
-	local err rc
-	err=$("$@" 2>&1 >/dev/null)
-	rc=$?
-	if [ "$rc" -ne "$code" ]; then
-		bad "$* -> exit $rc, want $code; stderr: $err"
-	elif ! grep -qE -- "$pat" <<<"$err"; then
-		bad "$* -> stderr '$err' lacks /$pat/"
-	elif [ "$code" -eq 2 ] && [ "$(grep -c '^daxbench' <<<"$err")" -ne 1 ] && ! grep -q 'unrecognized\|invalid option' <<<"$err"; then
-		bad "$* -> want exactly one error line, got: $err"
-	else
-		ok "$* -> $rc"
-	fi
-}
 
-# eq WHAT GOT WANT
-eq() { if [ "$2" == "$3" ]; then ok "$1 = $3"; else bad "$1 = '$2', want '$3'"; fi; }
-# num_ok WHAT VALUE: finite and > 0
-positive() {
-	if awk -v v="$2" 'BEGIN { exit !(v + 0 > 0 && v + 0 < 1e300) }'; then ok "$1 = $2 > 0"; else bad "$1 = '$2', want finite > 0"; fi
-}
 
 D="$DAXBENCH"
 R=(run --dir "$work")
@@ -264,5 +238,4 @@ env) group_env ;;
 all) group_usage; group_run; group_pin; group_sigint; group_env ;;
 *) echo "unknown group $group"; exit 2 ;;
 esac
-echo "$pass passed, $fail failed, $skip skipped"
-[ "$fail" -eq 0 ]
+finish

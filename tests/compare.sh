@@ -4,12 +4,9 @@
 # pages and figures.
 set -u
 : "${DAXBENCH:?}" "${DBQ:?}" "${SRC:?}"
-pass=0 fail=0
+. "$(dirname "$0")/lib.sh"
 work=$(mktemp -d /tmp/daxbench-compare.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-ok() { pass=$((pass + 1)); echo "ok   $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
-eq() { if [ "$2" == "$3" ]; then ok "$1 = $3"; else bad "$1 = '$2', want '$3'"; fi; }
 D=$DAXBENCH
 cd "$SRC" || exit 2
 
@@ -37,28 +34,20 @@ eq "single runs: range rule flags the separated shift" $? 3
 grep -q 'note: 1 metrics had fewer than 3 runs' <<<"$out" && ok "single-run caveat printed" || bad "no single-run note"
 
 # bad input: one line naming the file, exit 2
-expect2() {
-	local pat=$1
-	shift
-	local e
-	e=$("$@" 2>&1 >/dev/null)
-	local rc=$?
-	[ $rc -eq 2 ] && grep -qE -- "$pat" <<<"$e" && [ "$(wc -l <<<"$e")" -eq 1 ] && ok "$* -> 2: $e" || bad "$* -> $rc: $e"
-}
 echo 'garbage' >"$work/garbage.json"
 head -c 300 tests/compare/base/run0.json >"$work/truncated.json"
 echo '{"schema_version": 7, "records": []}' >"$work/v7.json"
 echo '{"schema_version": 1, "records": [{"bench": 3}]}' >"$work/shape.json"
 mkdir -p "$work/empty"
-expect2 "garbage.json: not a daxbench result file" $D compare "$work/garbage.json" tests/compare/new
-expect2 "truncated.json: not a daxbench result file" $D compare tests/compare/base "$work/truncated.json"
-expect2 "v7.json: schema_version 7" $D compare "$work/v7.json" tests/compare/new
-expect2 "shape.json: not a daxbench result file: records\\[0\\] has no bench name" $D compare "$work/shape.json" tests/compare/new
-expect2 "empty: no result files there" $D compare "$work/empty" tests/compare/new
-expect2 "no records in common" $D compare tests/compare/base1.json "$SRC/tests/golden/selftest.json"
-expect2 "nope: No such file" $D compare "$work/nope" tests/compare/new
-expect2 "--format: 'xml'" $D compare --format xml a b
-expect2 "report: --out DIR is required" $D report tests/compare/base1.json
+expect 2 "garbage.json: not a daxbench result file" -- $D compare "$work/garbage.json" tests/compare/new
+expect 2 "truncated.json: not a daxbench result file" -- $D compare tests/compare/base "$work/truncated.json"
+expect 2 "v7.json: schema_version 7" -- $D compare "$work/v7.json" tests/compare/new
+expect 2 "shape.json: not a daxbench result file: records\\[0\\] has no bench name" -- $D compare "$work/shape.json" tests/compare/new
+expect 2 "empty: no result files there" -- $D compare "$work/empty" tests/compare/new
+expect 2 "no records in common" -- $D compare tests/compare/base1.json "$SRC/tests/golden/selftest.json"
+expect 2 "nope: No such file" -- $D compare "$work/nope" tests/compare/new
+expect 2 "--format: 'xml'" -- $D compare --format xml a b
+expect 2 "report: --out DIR is required" -- $D report tests/compare/base1.json
 
 # A/A: the same build, the quick suite three times a side, interleaved: nothing may be flagged
 mkdir -p "$work/A" "$work/B" "$work/run"
@@ -85,5 +74,4 @@ for f in input0-persist-bandwidth input1-persist-bandwidth input0-fault-cost inp
 	done
 done
 grep -q '<img src="fig/input1-persist-bandwidth.png"' "$work/report/persist.html" && ok "html links its figures" || bad "html figures"
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

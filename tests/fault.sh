@@ -4,21 +4,11 @@
 # the kernel cannot batch, PMD faults on anon 2M where THP allows (a loud fallback where not).
 set -u
 : "${DAXBENCH:?}" "${DBQ:?}"
-pass=0 fail=0
+. "$(dirname "$0")/lib.sh"
 disk=$(mktemp -d "${BUILD_DIR:-$PWD}/fault-test.XXXXXX")
 shm=$(mktemp -d /dev/shm/daxbench-fault.XXXXXX)
 res=$(mktemp -d /tmp/daxbench-fault-res.XXXXXX)
 trap 'rm -rf "$disk" "$shm" "$res"' EXIT
-ok() { pass=$((pass + 1)); echo "ok   $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
-eq() { if [ "$2" == "$3" ]; then ok "$1 = $3"; else bad "$1 = '$2', want '$3'"; fi; }
-near() { # near WHAT GOT WANT TOL
-	if awk -v g="$2" -v w="$3" -v t="$4" 'BEGIN { d = g - w; if (d < 0) d = -d; exit !(g != "" && d <= t) }'; then
-		ok "$1 = $2 (~$3)"
-	else
-		bad "$1 = '$2', want $3 +- $4"
-	fi
-}
 D=$DAXBENCH
 kinds=read,read-hole,write-alloc,write-prealloc,write,read-then-write,rewrite-after-sync,populate,hole-then-write
 nk=9
@@ -117,5 +107,4 @@ if [ -n "${SRC:-}" ] && command -v gnuplot >/dev/null; then
 	done
 fi
 eq "scratch removed" "$(find "$disk" "$shm" -mindepth 1 | wc -l)" 0
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -4,7 +4,7 @@
 # mapsync on the page cache: map-sync skipped with its reason, the other modes verified on disk.
 set -u
 : "${DAXBENCH:?}" "${DBQ:?}"
-pass=0 fail=0
+. "$(dirname "$0")/lib.sh"
 disk=$(mktemp -d "${BUILD_DIR:-$PWD}/fsync-test.XXXXXX")
 shm=$(mktemp -d /dev/shm/daxbench-fsync.XXXXXX)
 res=$(mktemp -d /tmp/daxbench-fsync-res.XXXXXX)
@@ -12,10 +12,6 @@ tiny=$res/tiny
 mkdir -p "$tiny"
 cleanup() { umount "$tiny" 2>/dev/null; rm -rf "$disk" "$shm" "$res"; }
 trap cleanup EXIT
-ok() { pass=$((pass + 1)); echo "ok   $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
-eq() { if [ "$2" == "$3" ]; then ok "$1 = $3"; else bad "$1 = '$2', want '$3'"; fi; }
-positive() { awk -v v="$2" 'BEGIN { exit !(v + 0 > 0 && v + 0 < 1e300) }' && ok "$1 = $2 > 0" || bad "$1 = '$2', want > 0"; }
 D=$DAXBENCH
 
 for where in "$shm" "$disk"; do
@@ -85,5 +81,4 @@ for ((i = 0; i < n; i++)); do
 		positive "$m batch=$b ns per durable write" "$($DBQ "$out" records.$i.metrics.ns_per_durable_write.median)" ;;
 	esac
 done
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -3,15 +3,9 @@
 # numbers finite and positive, skips and errors with their reasons, baseline bandwidth sane.
 set -u
 : "${DAXBENCH:?}" "${DBQ:?}"
-pass=0 fail=0
+. "$(dirname "$0")/lib.sh"
 work=$(mktemp -d /tmp/daxbench-persist.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-ok() { pass=$((pass + 1)); echo "ok   $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
-eq() { if [ "$2" == "$3" ]; then ok "$1 = $3"; else bad "$1 = '$2', want '$3'"; fi; }
-positive() {
-	if awk -v v="$2" 'BEGIN { exit !(v + 0 > 0 && v + 0 < 1e300) }'; then ok "$1 = $2 > 0"; else bad "$1 = '$2', want finite > 0"; fi
-}
 D=$DAXBENCH
 ops=store,store+clflush,store+clflushopt,store+clwb,movnti,movntdq,nt-ymm,nt-zmm,movdir64b,memset,memset+clwb,memset+pmem2-persist,pmem2-memset-nt,pmem2-memset-t,pmem2-memcpy-nt,pmem2-memcpy-t
 nops=16
@@ -85,5 +79,4 @@ if [ -n "${SRC:-}" ] && command -v gnuplot >/dev/null; then
 	done
 fi
 eq "scratch removed" "$(find "$work" -mindepth 1 -maxdepth 1 -name 'daxbench-*' | wc -l)" 0
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

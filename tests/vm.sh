@@ -4,21 +4,10 @@
 # Needs DAXBENCH and DBQ (ctest sets them) and the packages of scripts/install-deps --vm.
 set -u
 : "${DAXBENCH:?}" "${DBQ:?}" "${SRC:?}"
+. "$(dirname "$0")/lib.sh"
 VM="$SRC/scripts/vm/daxbench-vm"
-pass=0 fail=0
 work=$(mktemp -d /tmp/daxbench-vmtest.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-ok() { pass=$((pass + 1)); echo "ok   $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
-eq() { if [ "$2" == "$3" ]; then ok "$1 = $3"; else bad "$1 = '$2', want '$3'"; fi; }
-expect() {
-	local code=$1 pat=$2
-	shift 3
-	local err rc
-	err=$("$@" 2>&1 >/dev/null)
-	rc=$?
-	if [ "$rc" -eq "$code" ] && grep -qE -- "$pat" <<<"$err"; then ok "$* -> $rc"; else bad "$* -> exit $rc, stderr: $err"; fi
-}
 
 group_usage() {
 	out=$("$VM" --help); [ $? -eq 0 ] && grep -q "usage: daxbench-vm" <<<"$out" && ok "--help" || bad "--help"
@@ -132,5 +121,4 @@ usage) group_usage ;;
 boot) group_boot ;;
 *) echo "usage: vm.sh usage|boot"; exit 2 ;;
 esac
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish
