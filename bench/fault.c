@@ -35,7 +35,6 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
-#include <sys/statvfs.h>
 #include <unistd.h>
 
 
@@ -156,11 +155,10 @@ static int fault_open(struct db_ctx *ctx, struct fault *f, size_t total)
 			return db_fail(ctx, "memfd of %zu bytes: %s", total, strerror(errno));
 		db_observe_str(ctx, "backing", "shmem (memfd)");
 	} else {
-		struct statvfs sv;
 		char path[4200];
-		if (!statvfs(ctx->scratch, &sv) && (unsigned long long)sv.f_bavail * sv.f_frsize < total + (16u << 20))
-			return db_skip(ctx, "needs %zu bytes in %s, %llu free", total, ctx->target,
-				       (unsigned long long)sv.f_bavail * sv.f_frsize);
+		unsigned long long avail = db_scratch_free(ctx);
+		if (avail < total + (16u << 20))
+			return db_skip(ctx, "needs %zu bytes in %s, %llu free", total, ctx->target, avail);
 		snprintf(path, sizeof(path), "%s/fault.dat", ctx->scratch);
 		f->fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 		if (f->fd < 0 || ftruncate(f->fd, (off_t)total))
@@ -173,16 +171,9 @@ static int fault_open(struct db_ctx *ctx, struct fault *f, size_t total)
 	    f->kind == K_POPULATE) {
 		if (fallocate(f->fd, 0, 0, (off_t)total) && errno != EOPNOTSUPP)
 			return db_fail(ctx, "fallocate %zu bytes: %s", total, strerror(errno));
-		char *buf = malloc(SZ_2M);
-		if (!buf)
-			return db_fail(ctx, "out of memory");
-		memset(buf, 0xab, SZ_2M);
-		for (size_t off = 0; off < total; off += SZ_2M)
-			if (pwrite(f->fd, buf, SZ_2M, (off_t)off) != (ssize_t)SZ_2M) {
-				free(buf);
-				return db_fail(ctx, "writing the file: %s", strerror(errno));
-			}
-		free(buf);
+		int e = db_fill_file(f->fd, total, 0xab, SZ_2M);
+		if (e)
+			return db_fail(ctx, "writing the file: %s", strerror(-e));
 		if (fdatasync(f->fd))
 			return db_fail(ctx, "fdatasync: %s", strerror(errno));
 	}

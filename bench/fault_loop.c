@@ -63,16 +63,9 @@ static int loop_setup(struct db_ctx *ctx)
 		size_t total = (size_t)db_int(ctx, "size") * (size_t)ctx->nthreads;
 		if (l->fd < 0 || ftruncate(l->fd, (off_t)total))
 			return db_fail(ctx, "%s: %s", path, strerror(errno));
-		char *buf = malloc(2u << 20);
-		if (!buf)
-			return db_fail(ctx, "out of memory");
-		memset(buf, 0xab, 2u << 20);
-		for (size_t off = 0; off < total; off += 2u << 20)
-			if (pwrite(l->fd, buf, 2u << 20, (off_t)off) < 0) {
-				free(buf);
-				return db_fail(ctx, "writing %s: %s", path, strerror(errno));
-			}
-		free(buf);
+		int e = db_fill_file(l->fd, total, 0xab, 2u << 20);	/* the folios `fault` kind=write finds */
+		if (e)
+			return db_fail(ctx, "writing %s: %s", path, strerror(-e));
 		fdatasync(l->fd);
 	}
 	return 0;

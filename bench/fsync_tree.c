@@ -29,7 +29,6 @@
 #include <linux/magic.h>
 #include <sys/mman.h>
 #include <sys/statfs.h>
-#include <sys/statvfs.h>
 #include <unistd.h>
 
 #define PAGE 4096ul
@@ -98,14 +97,6 @@ static size_t dirty_count(const char *d, size_t n)
 	return (size_t)atol(d);
 }
 
-static uint64_t xorshift(uint64_t *x)
-{
-	*x ^= *x << 13;
-	*x ^= *x >> 7;
-	*x ^= *x << 17;
-	return *x;
-}
-
 static int fsync_setup(struct db_ctx *ctx)
 {
 	struct fsync_tree *s = calloc(1, sizeof(*s));
@@ -130,13 +121,9 @@ static int fsync_setup(struct db_ctx *ctx)
 		return db_skip(ctx, "op=msync-range with k=0: no dirtied range to sync");
 
 	/* never fill the user's filesystem: refuse what does not fit with room to spare */
-	struct statvfs sv;
-	if (!statvfs(ctx->scratch, &sv)) {
-		unsigned long long avail = (unsigned long long)sv.f_bavail * sv.f_frsize;
-		if (avail < bytes + bytes / 16 + (16u << 20))
-			return db_skip(ctx, "N=%zu pages needs %zu bytes, %s has %llu free", s->n, bytes, ctx->target,
-				       avail);
-	}
+	unsigned long long avail = db_scratch_free(ctx);
+	if (avail < bytes + bytes / 16 + (16u << 20))
+		return db_skip(ctx, "N=%zu pages needs %zu bytes, %s has %llu free", s->n, bytes, ctx->target, avail);
 	char path[4200];
 	snprintf(path, sizeof(path), "%s/fsync-tree.dat", ctx->scratch);
 	s->fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -146,18 +133,8 @@ static int fsync_setup(struct db_ctx *ctx)
 	int e = posix_fallocate(s->fd, 0, (off_t)bytes);
 	if (e && e != EOPNOTSUPP)
 		return db_fail(ctx, "fallocate %zu bytes: %s", bytes, strerror(e));
-	char *buf = malloc(1u << 20);
-	if (!buf)
-		return db_fail(ctx, "out of memory");
-	memset(buf, 0x5a, 1u << 20);
-	for (size_t off = 0; off < bytes; off += 1u << 20) {
-		size_t len = bytes - off < (1u << 20) ? bytes - off : 1u << 20;
-		if (pwrite(s->fd, buf, len, (off_t)off) != (ssize_t)len) {
-			free(buf);
-			return db_fail(ctx, "writing the file: %s", strerror(errno));
-		}
-	}
-	free(buf);
+	if ((e = db_fill_file(s->fd, bytes, 0x5a, 1u << 20)))
+		return db_fail(ctx, "writing the file: %s", strerror(-e));
 	if (fsync(s->fd))
 		return db_fail(ctx, "fsync: %s", strerror(errno));
 	int dax = db_fd_is_dax(s->fd);
@@ -220,7 +197,7 @@ static void choose(struct fsync_tree *s)
 	for (size_t i = 0; i < s->k; i++) {
 		switch (s->pattern) {
 		case 1:
-			s->idx[i] = (size_t)(xorshift(&s->rng) % s->n);
+			s->idx[i] = (size_t)(db_xorshift64(&s->rng) % s->n);
 			break;
 		case 2:
 			s->idx[i] = ((s->cursor + i) % (s->n / 512)) * 512;

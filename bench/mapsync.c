@@ -36,7 +36,6 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 #include <unistd.h>
 
 
@@ -153,10 +152,9 @@ static int mapsync_setup(struct db_ctx *ctx)
 	s->persist = k->fn;
 	s->store = db_persist_kernel_find("store")->fn;
 
-	struct statvfs sv;
-	if (!statvfs(ctx->scratch, &sv) && (unsigned long long)sv.f_bavail * sv.f_frsize < s->bytes + (16u << 20))
-		return db_skip(ctx, "needs %zu bytes in %s, %llu free", s->bytes, ctx->target,
-			       (unsigned long long)sv.f_bavail * sv.f_frsize);
+	unsigned long long avail = db_scratch_free(ctx);
+	if (avail < s->bytes + (16u << 20))
+		return db_skip(ctx, "needs %zu bytes in %s, %llu free", s->bytes, ctx->target, avail);
 	char path[4200];
 	snprintf(path, sizeof(path), "%s/mapsync.dat", ctx->scratch);
 	s->fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -182,8 +180,7 @@ static int mapsync_setup(struct db_ctx *ctx)
 	if (!strcmp(db_str(ctx, "pattern"), "random")) {
 		uint64_t x = 0x9e3779b97f4a7c15ull;
 		for (size_t i = s->nw - 1; i > 0; i--) {	/* Fisher-Yates: every slot once */
-			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-			size_t j = (size_t)(x % (i + 1)), t = s->order[i];
+			size_t j = (size_t)(db_xorshift64(&x) % (i + 1)), t = s->order[i];
 			s->order[i] = s->order[j];
 			s->order[j] = t;
 		}

@@ -23,6 +23,7 @@
 #include "daxbench/bench.h"
 #include "daxbench/env.h"
 #include "daxbench/kernels.h"
+#include "daxbench/stats.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -32,7 +33,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/statvfs.h>
 #include <unistd.h>
 
 enum { M_LAT, M_BW, M_AGG_BW, M_RELOAD, M_HOT, M_COLD };
@@ -136,20 +136,12 @@ static inline uint64_t do_op(struct persist *s, char *dst, uint64_t v, int tid)
 	return 0;
 }
 
-static inline uint64_t xorshift(uint64_t *x)
-{
-	*x ^= *x << 13;
-	*x ^= *x >> 7;
-	*x ^= *x << 17;
-	return *x;
-}
-
 /* offset of the i-th operation in a slice */
 static inline size_t op_offset(const struct persist *s, uint64_t i, uint64_t *rng)
 {
 	switch (s->pattern) {
 	case 1:
-		return (size_t)(xorshift(rng) % s->nslots) * s->size;
+		return (size_t)(db_xorshift64(rng) % s->nslots) * s->size;
 	case 2: {
 		size_t off = (size_t)((i * s->stride) % (s->region - s->size + 1));
 		return off & ~(size_t)63;
@@ -230,11 +222,9 @@ static int setup_map(struct db_ctx *ctx, struct persist *s, const char *target, 
 		snprintf(why, sizeof(why), "devdax %s", ctx->device);
 	} else {
 		char path[4200];
-		struct statvfs sv;
-		if (!statvfs(ctx->scratch, &sv) &&
-		    (unsigned long long)sv.f_bavail * sv.f_frsize < total + (16u << 20))
-			return db_skip(ctx, "needs %zu bytes in %s, %llu free", total, ctx->target,
-				       (unsigned long long)sv.f_bavail * sv.f_frsize);
+		unsigned long long avail = db_scratch_free(ctx);
+		if (avail < total + (16u << 20))
+			return db_skip(ctx, "needs %zu bytes in %s, %llu free", total, ctx->target, avail);
 		snprintf(path, sizeof(path), "%s/persist.dat", ctx->scratch);
 		s->fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 		if (s->fd < 0)
@@ -292,13 +282,7 @@ static void calibrate_batch(struct db_ctx *ctx, struct persist *s)
 		uint64_t t1 = db_ts_stop_fenced();
 		t[i] = db_ticks_ns(t1 - t0) - db_ts_overhead_ns() - db_timing.fence_overhead_ns;
 	}
-	/* the median of 51 without sorting the world: insertion sort, it is tiny */
-	for (int i = 1; i < 51; i++)
-		for (int j = i; j > 0 && t[j] < t[j - 1]; j--) {
-			double x = t[j];
-			t[j] = t[j - 1];
-			t[j - 1] = x;
-		}
+	db_sort_doubles(t, 51);
 	double med = t[25] > 0.5 ? t[25] : 0.5, want = LAT_MIN_OVERHEADS * db_ts_overhead_ns();
 	s->batch = med >= want ? 1 : (int)ceil(want / med);
 	if (s->batch > 1024)
@@ -471,21 +455,15 @@ static int persist_run(struct db_worker *w, int rep)
 	return 0;
 }
 
-static int cmp_d(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
 static void persist_teardown(struct db_ctx *ctx)
 {
 	struct persist *s = ctx->priv;
 	if (!s)
 		return;
 	if (s->nreload) {
-		qsort(s->reload, s->nreload, sizeof(double), cmp_d);
-		qsort(s->hot, s->nreload, sizeof(double), cmp_d);
-		qsort(s->cold, s->nreload, sizeof(double), cmp_d);
+		db_sort_doubles(s->reload, (size_t)s->nreload);
+		db_sort_doubles(s->hot, (size_t)s->nreload);
+		db_sort_doubles(s->cold, (size_t)s->nreload);
 		double r = s->reload[s->nreload / 2], h = s->hot[s->nreload / 2], c = s->cold[s->nreload / 2];
 		char v[200];
 		if (c - h < 2 * db_ts_overhead_ns() / LAT_MIN_OVERHEADS + 1)

@@ -12,6 +12,7 @@
  * Derived records (fits, break-even) are listed by value, not tested.
  */
 #include "harness.h"
+#include "daxbench/stats.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -210,12 +211,6 @@ static double welch_p(const struct agg *a, const struct agg *b)
 	return 2 * gsl_cdf_tdist_Q(fabs(t), df);
 }
 
-static int cmp_double(const void *x, const void *y)
-{
-	double a = *(const double *)x, b = *(const double *)y;
-	return (a > b) - (a < b);
-}
-
 static const char *family(const char *bench)
 {
 	return bench;
@@ -291,7 +286,7 @@ int db_compare(const char *base, const char *new, double threshold, const char *
 	json_array_foreach(rows, i, row)
 		if (json_is_number(json_object_get(row, "p")))
 			ps[m++] = json_number_value(json_object_get(row, "p"));
-	qsort(ps, m, sizeof(double), cmp_double);
+	db_sort_doubles(ps, m);
 	for (size_t k = 0; k < m; k++)
 		if (ps[k] <= (double)(k + 1) / (double)m * ALPHA)
 			cut = ps[k];

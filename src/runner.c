@@ -45,7 +45,6 @@ struct db_record {
 	pthread_mutex_t lock;
 	volatile int failed;
 	const struct db_options *opt;
-	const struct db_pinplan *plan;
 };
 
 static int param_index(const struct db_ctx *ctx, const char *name)
@@ -399,7 +398,6 @@ json_t *db_run_point(const struct db_point *pt, const struct db_options *o, cons
 	memset(&ctx, 0, sizeof(ctx));
 	r.observed = json_object();
 	r.opt = o;
-	r.plan = plan;
 	pthread_mutex_init(&r.lock, NULL);
 	ctx.bench = b;
 	ctx.scratch = scratch;

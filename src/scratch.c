@@ -3,10 +3,12 @@
 
 #include <errno.h>
 #include <ftw.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 volatile int db_signal_seen;
@@ -59,6 +61,30 @@ void db_scratch_remove(void)
 	if (rmdir(scratch_dir) && errno != ENOENT)
 		fprintf(stderr, "daxbench: cannot remove %s: %s\n", scratch_dir, strerror(errno));
 	scratch_dir[0] = '\0';
+}
+
+unsigned long long db_scratch_free(const struct db_ctx *ctx)
+{
+	struct statvfs sv;
+	if (statvfs(ctx->scratch, &sv))
+		return ULLONG_MAX;
+	return (unsigned long long)sv.f_bavail * sv.f_frsize;
+}
+
+int db_fill_file(int fd, size_t len, int byte, size_t chunk)
+{
+	char *buf = malloc(chunk);
+	if (!buf)
+		return -ENOMEM;
+	memset(buf, byte, chunk);
+	int rc = 0;
+	for (size_t off = 0; off < len && !rc; off += chunk) {
+		size_t n = len - off < chunk ? len - off : chunk;
+		if (pwrite(fd, buf, n, (off_t)off) != (ssize_t)n)
+			rc = errno ? -errno : -EIO;
+	}
+	free(buf);
+	return rc;
 }
 
 int db_scratch_create(const char *dir, char *out, size_t len, char *err, size_t errlen)

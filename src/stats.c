@@ -11,6 +11,11 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+void db_sort_doubles(double *v, size_t n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+}
+
 double db_quantile_sorted(const double *v, size_t n, double q)
 {
 	if (n == 0)
@@ -31,7 +36,7 @@ void db_stats_compute(double *v, size_t n, struct db_stats *s)
 		s->p90 = s->p99 = s->p999 = s->max = s->cv = NAN;
 		return;
 	}
-	qsort(v, n, sizeof(*v), cmp_double);
+	db_sort_doubles(v, n);
 	/* Welford: stable for the large, tightly clustered samples timers give */
 	double mean = 0, m2 = 0;
 	for (size_t i = 0; i < n; i++) {

@@ -124,6 +124,23 @@ void db_observe_num(struct db_ctx *ctx, const char *key, double value);
 /* append to the array observed[key]: a series in the order it was measured */
 void db_observe_append(struct db_ctx *ctx, const char *key, double value);
 
+/* bytes free on the filesystem of the scratch directory (statvfs), or ULLONG_MAX when unknown: a
+ * benchmark refuses a point that does not fit rather than fill the user's filesystem */
+unsigned long long db_scratch_free(const struct db_ctx *ctx);
+
+/* write len bytes of `byte` to fd from offset 0, in pwrites of `chunk` bytes (the chunk decides the
+ * page-cache folios the file starts with); 0 or -errno */
+int db_fill_file(int fd, size_t len, int byte, size_t chunk);
+
+/* a xorshift64 step: cheap, deterministic placement for random patterns (not for statistics) */
+static inline uint64_t db_xorshift64(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
 /* Wait for all workers of this point (a pthread barrier). */
 void db_barrier(struct db_worker *w);
 

@@ -14,6 +14,9 @@ struct db_stats {
  * (Hyndman & Fan type 7, numpy's default); stddev is the sample (n-1) one. */
 void db_stats_compute(double *v, size_t n, struct db_stats *out);
 
+/* ascending, in place: the one comparator the project sorts doubles with */
+void db_sort_doubles(double *v, size_t n);
+
 /* value at quantile q (0..1) of a sorted array */
 double db_quantile_sorted(const double *v, size_t n, double q);
 
