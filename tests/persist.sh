@@ -78,5 +78,53 @@ if [ -n "${SRC:-}" ] && command -v gnuplot >/dev/null; then
 		done
 	done
 fi
+# scripts/persist-bar: the ratios from synthetic rounds whose answer is known, then a real run
+# round(FILE SIZE THREADS OP=BW...): a result file with one persist record per op
+round() {
+	local f=$1 size=$2 thr=$3 sep=""
+	shift 3
+	{
+		printf '{"schema_version": 1, "tool": "daxbench", "complete": true, "context": {"host": "synthetic"}, "records": ['
+		for kv in "$@"; do
+			printf '%s{"bench": "persist", "params": {"op": "%s", "size": %s, "threads": %s}, "status": "ok", "reason": null,' \
+				"$sep" "${kv%=*}" "$size" "$thr"
+			printf ' "metrics": {"agg_bw_bytes_per_sec": {"unit": "bytes_per_sec", "better": "higher", "n": 1,'
+			printf ' "median": %s, "mean": %s, "min": %s, "max": %s, "rep_medians": [%s]}}}' "${kv#*=}" "${kv#*=}" "${kv#*=}" "${kv#*=}" "${kv#*=}"
+			sep=,
+		done
+		printf ']}\n'
+	} >"$f"
+}
+mkdir -p "$work/bar"
+for r in 1 2 3 4 5 6; do
+	j=$(((r % 2) * 2 - 1)) # +1, -1: noise that averages out
+	# 4K: pmem2 is the baseline; nt-ymm equal, movnti 20% slower, nt-zmm 25% faster, noise 1%
+	round "$work/bar/r$r-4k.json" 4096 1 nt-ymm=$((1000 + 10 * j)) movnti=$((800 + 8 * j)) nt-zmm=$((1250 - 12 * j)) \
+		pmem2-memset-nt=$((1000 - 10 * j)) memset=500
+	# 64K: glibc memset beats libpmem2 (a cache-resident region), so it is the baseline
+	round "$work/bar/r$r-64k.json" 65536 2 nt-ymm=600 memset=2000 pmem2-memset-nt=610
+done
+SRC=${SRC:-$(cd "$(dirname "$0")/.." && pwd)}
+bar=$(DAXBENCH=$D "$SRC/scripts/persist-bar" "$work/bar")
+eq "persist-bar: exit" $? 0
+row() { awk -v s="$1" -v t="$2" -v k="$3" '$1 == s && $2 == t && $3 == k' <<<"$bar"; }
+grep -q 'equal within noise$' <<<"$(row 4096 1 nt-ymm)" && ok "persist-bar: equal kernel within noise" || bad "nt-ymm row: $(row 4096 1 nt-ymm)"
+grep -q ' 0.800 .* below$' <<<"$(row 4096 1 movnti)" && ok "persist-bar: 0.8x kernel below" || bad "movnti row: $(row 4096 1 movnti)"
+grep -q ' 1.250 .* faster$' <<<"$(row 4096 1 nt-zmm)" && ok "persist-bar: 1.25x kernel faster" || bad "nt-zmm row: $(row 4096 1 nt-zmm)"
+grep -q 'pmem2-memset-nt *6 ' <<<"$(row 4096 1 movnti)" && ok "persist-bar: 6 rounds paired, pmem2 the baseline" || bad "rounds: $(row 4096 1 movnti)"
+grep -q 'memset *6  *0.300 ' <<<"$(row 65536 2 nt-ymm)" && ok "persist-bar: the faster baseline (memset) chosen" || bad "baseline: $(row 65536 2 nt-ymm)"
+eq "persist-bar: rows (3 kernels at 4K, 1 at 64K, header)" "$(wc -l <<<"$bar")" 5
+expect 2 "persist-bar: $work/nope: no such file" -- env DAXBENCH=$D "$SRC/scripts/persist-bar" "$work/nope"
+expect 2 "persist-bar: --rounds: 'x' is not a positive integer" -- env DAXBENCH=$D "$SRC/scripts/persist-bar" run --rounds x
+# a real run: two rounds, the second in the reverse order, and its report reads them
+DAXBENCH=$D "$SRC/scripts/persist-bar" run --rounds 2 --sizes 4K --threads 1 --ops nt-ymm,movnti,pmem2-memset-nt \
+	--region 64K --duration-ms 10 --repeat 1 --out "$work/barrun" -- --dir "$work" --set target=anon >/dev/null 2>&1
+eq "persist-bar run: exit" $? 0
+eq "persist-bar run: round 1 order" "$($DBQ "$work/barrun/round01-4K-t1.json" records.0.params.op)" nt-ymm
+eq "persist-bar run: round 2 reversed" "$($DBQ "$work/barrun/round02-4K-t1.json" records.0.params.op)" pmem2-memset-nt
+bar=$(DAXBENCH=$D "$SRC/scripts/persist-bar" "$work/barrun")
+grep -q '^4096 *1 *movnti *pmem2-memset-nt *2 ' <<<"$bar" && ok "persist-bar run: its rounds paired" || bad "persist-bar run report: $bar"
+expect 2 "is not empty" -- env DAXBENCH=$D "$SRC/scripts/persist-bar" run --out "$work/barrun"
+
 eq "scratch removed" "$(find "$work" -mindepth 1 -maxdepth 1 -name 'daxbench-*' | wc -l)" 0
 finish
