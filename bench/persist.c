@@ -38,7 +38,7 @@
 enum { M_LAT, M_BW, M_AGG_BW, M_RELOAD, M_HOT, M_COLD };
 
 static const char *const ops[] = {
-	"store", "store+clflush", "store+clflushopt", "store+clwb", "movnti", "movntdq", "nt-ymm", "nt-zmm",
+	"store", "store+clflush", "store+clflushopt", "store+clwb", "movnti32", "movnti", "movntdq", "nt-ymm", "nt-zmm",
 	"movdir64b", "memset", "memset+clwb", "memset+pmem2-persist", "pmem2-memset-nt", "pmem2-memset-t",
 	"pmem2-memcpy-nt", "pmem2-memcpy-t", NULL,
 };

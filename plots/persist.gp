@@ -14,7 +14,7 @@ set xlabel "bytes per operation"
 set colorsequence podo
 here = ARG0[1:strstrt(ARG0, "persist.gp") - 1]
 
-ops = "store store+clflush store+clflushopt store+clwb movnti movntdq nt-ymm nt-zmm movdir64b memset memset+clwb memset+pmem2-persist pmem2-memset-nt pmem2-memset-t pmem2-memcpy-nt pmem2-memcpy-t"
+ops = "store store+clflush store+clflushopt store+clwb movnti32 movnti movntdq nt-ymm nt-zmm movdir64b memset memset+clwb memset+pmem2-persist pmem2-memset-nt pmem2-memset-t pmem2-memcpy-nt pmem2-memcpy-t"
 is(c, v) = strcol(c) eq v
 curve(o, m, st) = is("bench", "persist") && is("status", "ok") && is("op", o) && is("metric", m) && \
     is("state", st) && is("pattern", "seq") && is("fence", "op") && column("threads") == 1 && \

@@ -7,8 +7,8 @@ set -u
 work=$(mktemp -d /tmp/daxbench-persist.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 D=$DAXBENCH
-ops=store,store+clflush,store+clflushopt,store+clwb,movnti,movntdq,nt-ymm,nt-zmm,movdir64b,memset,memset+clwb,memset+pmem2-persist,pmem2-memset-nt,pmem2-memset-t,pmem2-memcpy-nt,pmem2-memcpy-t
-nops=16
+ops=store,store+clflush,store+clflushopt,store+clwb,movnti32,movnti,movntdq,nt-ymm,nt-zmm,movdir64b,memset,memset+clwb,memset+pmem2-persist,pmem2-memset-nt,pmem2-memset-t,pmem2-memcpy-nt,pmem2-memcpy-t
+nops=17
 
 for target in anon file; do
 	out=$work/$target.json
@@ -37,7 +37,8 @@ done
 # the no-flush baseline and glibc memset on the same buffer: within a sane factor of each other
 out=$work/anon.json
 s=$($DBQ "$out" records.0.metrics.agg_bw_bytes_per_sec.median)
-m=$($DBQ "$out" records.9.metrics.agg_bw_bytes_per_sec.median)
+eq "record 10 is memset" "$($DBQ "$out" records.10.params.op)" memset
+m=$($DBQ "$out" records.10.metrics.agg_bw_bytes_per_sec.median)
 if awk -v s="$s" -v m="$m" 'BEGIN { exit !(s > m / 10 && s < m * 10) }'; then
 	ok "store bandwidth $s within 10x of memset $m"
 else
@@ -113,7 +114,14 @@ grep -q ' 0.800 .* below$' <<<"$(row 4096 1 movnti)" && ok "persist-bar: 0.8x ke
 grep -q ' 1.250 .* faster$' <<<"$(row 4096 1 nt-zmm)" && ok "persist-bar: 1.25x kernel faster" || bad "nt-zmm row: $(row 4096 1 nt-zmm)"
 grep -q 'pmem2-memset-nt *6 ' <<<"$(row 4096 1 movnti)" && ok "persist-bar: 6 rounds paired, pmem2 the baseline" || bad "rounds: $(row 4096 1 movnti)"
 grep -q 'memset *6  *0.300 ' <<<"$(row 65536 2 nt-ymm)" && ok "persist-bar: the faster baseline (memset) chosen" || bad "baseline: $(row 65536 2 nt-ymm)"
-eq "persist-bar: rows (3 kernels at 4K, 1 at 64K, header)" "$(wc -l <<<"$bar")" 5
+eq "persist-bar: rows (header, 3 kernels at 4K, 1 at 64K, the note)" "$(wc -l <<<"$bar")" 6
+grep -q '^4 intervals at 95% each: .* about 0.2 of them' <<<"$bar" && ok "persist-bar: chance flags noted" || bad "no note: $bar"
+if command -v gnuplot >/dev/null; then
+	DAXBENCH=$D "$SRC/scripts/persist-bar" --plot "$work/barfig/bar" "$work/bar" >/dev/null 2>"$work/barfig.err"
+	eq "persist-bar --plot: exit" $? 0
+	[ -s "$work/barfig/bar.png" ] && [ -s "$work/barfig/bar.svg" ] && ok "persist-bar figure written" || bad "no persist-bar figure: $(cat "$work/barfig.err")"
+	if grep -qv "^persist-bar: wrote" "$work/barfig.err"; then bad "gnuplot said: $(cat "$work/barfig.err")"; else ok "gnuplot quiet"; fi
+fi
 expect 2 "persist-bar: $work/nope: no such file" -- env DAXBENCH=$D "$SRC/scripts/persist-bar" "$work/nope"
 expect 2 "persist-bar: --rounds: 'x' is not a positive integer" -- env DAXBENCH=$D "$SRC/scripts/persist-bar" run --rounds x
 # a real run: two rounds, the second in the reverse order, and its report reads them

@@ -148,6 +148,16 @@ PERSIST_KERNEL(k_movnti, NOATTR, long long x = (long long)v,
 	       _mm_stream_si64(q + 2, x); _mm_stream_si64(q + 3, x); _mm_stream_si64(q + 4, x);
 	       _mm_stream_si64(q + 5, x); _mm_stream_si64(q + 6, x); _mm_stream_si64(q + 7, x))
 
+/* MOVNTI with a 32-bit register: sixteen 4-byte non-temporal stores per line, the same 8-byte
+ * pattern (low half, high half); the narrow end of the store-width series */
+PERSIST_KERNEL(k_movnti32, NOATTR, int lo = (int)(uint32_t)v; int hi = (int)(uint32_t)(v >> 32),
+	       int *q = (int *)p; _mm_stream_si32(q + 0, lo); _mm_stream_si32(q + 1, hi);
+	       _mm_stream_si32(q + 2, lo); _mm_stream_si32(q + 3, hi); _mm_stream_si32(q + 4, lo);
+	       _mm_stream_si32(q + 5, hi); _mm_stream_si32(q + 6, lo); _mm_stream_si32(q + 7, hi);
+	       _mm_stream_si32(q + 8, lo); _mm_stream_si32(q + 9, hi); _mm_stream_si32(q + 10, lo);
+	       _mm_stream_si32(q + 11, hi); _mm_stream_si32(q + 12, lo); _mm_stream_si32(q + 13, hi);
+	       _mm_stream_si32(q + 14, lo); _mm_stream_si32(q + 15, hi))
+
 /* MOVNTDQ: 16-byte SSE2 non-temporal stores */
 PERSIST_KERNEL(k_movntdq, NOATTR, __m128i x = _mm_set1_epi64x((long long)v),
 	       __m128i *q = (__m128i *)p; _mm_stream_si128(q + 0, x); _mm_stream_si128(q + 1, x);
@@ -177,6 +187,7 @@ const struct db_persist_kernel db_persist_kernels[] = {
 	{ "store+clflush", k_store_clflush, DB_CPU_CLFLUSH, "stores, CLFLUSH per line" },
 	{ "store+clflushopt", k_store_clflushopt, DB_CPU_CLFLUSHOPT, "stores, CLFLUSHOPT per line" },
 	{ "store+clwb", k_store_clwb, DB_CPU_CLWB, "stores, CLWB per line" },
+	{ "movnti32", k_movnti32, DB_CPU_SSE2, "4-byte non-temporal stores (movnti, 32-bit register)" },
 	{ "movnti", k_movnti, DB_CPU_SSE2, "8-byte non-temporal stores" },
 	{ "movntdq", k_movntdq, DB_CPU_SSE2, "16-byte SSE2 non-temporal stores" },
 	{ "nt-ymm", k_nt_ymm, DB_CPU_AVX2, "32-byte AVX2 non-temporal stores (vmovntdq ymm)" },
