@@ -122,6 +122,10 @@ if command -v gnuplot >/dev/null; then
 	[ -s "$work/barfig/bar.png" ] && [ -s "$work/barfig/bar.svg" ] && ok "persist-bar figure written" || bad "no persist-bar figure: $(cat "$work/barfig.err")"
 	if grep -qv "^persist-bar: wrote" "$work/barfig.err"; then bad "gnuplot said: $(cat "$work/barfig.err")"; else ok "gnuplot quiet"; fi
 fi
+round "$work/dup.json" 4096 1 nt-ymm=1000 nt-ymm=900 pmem2-memset-nt=1000
+expect 2 "two records of op=nt-ymm size=4096 threads=1 .other parameters differ" -- env DAXBENCH=$D "$SRC/scripts/persist-bar" "$work/dup.json"
+mkdir -p "$work/nojson"
+expect 2 "nojson: no result files" -- env DAXBENCH=$D "$SRC/scripts/persist-bar" "$work/nojson"
 expect 2 "persist-bar: $work/nope: no such file" -- env DAXBENCH=$D "$SRC/scripts/persist-bar" "$work/nope"
 expect 2 "persist-bar: --rounds: 'x' is not a positive integer" -- env DAXBENCH=$D "$SRC/scripts/persist-bar" run --rounds x
 # a real run: two rounds, the second in the reverse order, and its report reads them
