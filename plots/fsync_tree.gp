@@ -46,7 +46,7 @@ do for [fmt in "pngcairo svg"] {
     set key top left font ",8"
     do for [oi = 1:words(ops)] {
       if (nk[oi] > 0) {
-        set title word(ops, oi)
+        set title word(ops, oi) noenhanced
         eval sprintf('plot for [i = 0:%d] $G%d index i using 1:2 with linespoints title columnheader(1)', nk[oi] - 1, oi)
       }
     }
