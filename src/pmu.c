@@ -91,8 +91,15 @@ static long perf_open(struct perf_event_attr *attr, int group_fd)
 	return syscall(SYS_perf_event_open, attr, 0 /* this thread */, -1, group_fd, 0);
 }
 
-static void explain(struct db_counter *c, int err)
+static void explain(struct db_counter *c, int err, const struct perf_event_attr *attr)
 {
+	/* uncore PMUs (memory controller, e.g. CAS write counts) have their own dynamic type and count
+	 * per socket only: a per-thread event is refused */
+	if (err == EINVAL && attr->type >= PERF_TYPE_MAX) {
+		snprintf(c->reason, sizeof(c->reason), "this PMU (type %u) does not count per thread, as uncore "
+			 "PMUs do not; daxbench counts per thread only (%s)", attr->type, strerror(err));
+		return;
+	}
 	switch (err) {
 	case EACCES:
 	case EPERM:
@@ -128,7 +135,7 @@ static void open_counter(struct db_counter *c, struct perf_event_attr *attr, int
 		fd = perf_open(attr, *leader);
 	}
 	if (fd < 0) {
-		explain(c, errno);
+		explain(c, errno, attr);
 		c->available = false;
 		c->fd = -1;
 		return;
