@@ -1,7 +1,8 @@
 # persist-bar.gp -- the performance bar: each non-temporal kernel's bandwidth over the best baseline,
 # geometric mean of the per-round ratios with its 95% interval, one group per (size, threads) cell.
-#   gnuplot -e "dat='rows.txt'; out='dir/persist-bar'" plots/persist-bar.gp   (scripts/persist-bar --plot)
-# Input rows: cell-index cell-label kernel ratio low high, as scripts/persist-bar writes them.
+#   gnuplot -e "dat='rows.txt'; out='dir/persist-bar'; kernels='movnti nt-ymm'" plots/persist-bar.gp
+# (scripts/persist-bar --plot does this). Input rows: cell-index cell-label kernel ratio low high, as
+# scripts/persist-bar writes them; kernels: the series, in legend order (the script's own list).
 set key outside right top box
 set grid ytics
 set ylabel "bandwidth / best baseline (95% interval)"
@@ -9,7 +10,6 @@ set xlabel "size / threads"
 set colorsequence podo
 stats dat using 1 nooutput
 ncell = STATS_max
-kernels = "movnti32 movnti movntdq nt-ymm nt-zmm movdir64b"
 nk = words(kernels)
 off(k) = (k - (nk + 1) / 2.0) * 0.12
 set xrange [0.4:ncell + 0.6]
